@@ -1,0 +1,188 @@
+//! The episode wrapper shared by every task.
+//!
+//! dm_control splits a task into *physics* and *task*; here a [`Task`] owns both its rapier
+//! world and its reward, and [`Env`] adds what every task shares: action validation and
+//! clipping, step counting and truncation after `episode_length` control steps.
+//!
+//! Actions: a wrong-length action or a non-finite entry is an [`ActionError`]; finite values
+//! outside [−1, 1] are clipped to the box (as dm_control's actuators with `ctrlrange` do).
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::spec::EnvSpec;
+
+/// Most reward terms any task reports.
+pub const MAX_REWARD_TERMS: usize = 4;
+
+/// A step's reward and the named terms it is built from (each in [0, 1]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reward {
+    /// The reward, in [0, 1].
+    pub total: f64,
+    /// Named terms; only the first `len` are meaningful.
+    pub terms: [(&'static str, f64); MAX_REWARD_TERMS],
+    /// Number of terms in use.
+    pub len: usize,
+}
+
+impl Reward {
+    /// A reward with the given terms.
+    ///
+    /// # Panics
+    /// If more than [`MAX_REWARD_TERMS`] terms are given.
+    #[track_caller]
+    pub fn new(total: f64, terms: &[(&'static str, f64)]) -> Self {
+        assert!(
+            terms.len() <= MAX_REWARD_TERMS,
+            "at most {MAX_REWARD_TERMS} reward terms"
+        );
+        let mut t = [("", 0.0); MAX_REWARD_TERMS];
+        t[..terms.len()].copy_from_slice(terms);
+        Reward {
+            total,
+            terms: t,
+            len: terms.len(),
+        }
+    }
+    /// The terms in use.
+    pub fn terms(&self) -> &[(&'static str, f64)] {
+        &self.terms[..self.len]
+    }
+}
+
+/// What one control step returns besides the observation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepOutcome {
+    /// The reward and its terms.
+    pub reward: Reward,
+    /// The episode reached a terminal state (never, for the dm_control tasks).
+    pub terminated: bool,
+    /// The episode was cut by the time limit.
+    pub truncated: bool,
+}
+
+/// A rejected action.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ActionError {
+    /// The action has the wrong number of entries.
+    #[error(
+        "action for {task} has {got} entries; {task} takes exactly {expected} (one per actuator)"
+    )]
+    WrongLength {
+        task: &'static str,
+        got: usize,
+        expected: usize,
+    },
+    /// An entry is NaN or infinite.
+    #[error(
+        "action for {task} has non-finite value {value} at index {index} ({actuator}); allowed: finite values, clipped to [-1, 1]"
+    )]
+    NonFinite {
+        task: &'static str,
+        index: usize,
+        actuator: &'static str,
+        value: f32,
+    },
+    /// `step` was called after the episode ended without `reset`.
+    #[error("{task}: step called after the episode ended; call reset first")]
+    EpisodeOver { task: &'static str },
+}
+
+/// A control task: its physics and its reward. Implemented once per task file.
+pub trait Task: Send {
+    /// The task's static specification.
+    fn spec(&self) -> &'static EnvSpec;
+    /// Draws a new initial state from dm_control's initial-state distribution.
+    fn reset(&mut self, rng: &mut ChaCha8Rng);
+    /// Applies a validated, clipped action and advances one control step (all substeps).
+    fn advance(&mut self, action: &[f32]);
+    /// Writes the flattened observation; `obs.len() == spec().obs_dim()`.
+    fn observe(&self, obs: &mut [f32]);
+    /// The reward of the current state (after the last `advance`).
+    fn reward(&self) -> Reward;
+}
+
+/// An episode of a [`Task`]: validation, clipping and truncation.
+pub struct Env {
+    task: Box<dyn Task>,
+    clipped: Vec<f32>,
+    t: usize,
+    over: bool,
+}
+
+impl Env {
+    /// Wraps a task. Call [`Env::reset`] before the first step.
+    pub fn new(task: Box<dyn Task>) -> Self {
+        let d = task.spec().action_dim();
+        Env {
+            task,
+            clipped: vec![0.0; d],
+            t: 0,
+            over: true,
+        }
+    }
+    /// The task's specification.
+    pub fn spec(&self) -> &'static EnvSpec {
+        self.task.spec()
+    }
+    /// Control steps taken in the current episode.
+    pub fn elapsed_steps(&self) -> usize {
+        self.t
+    }
+    /// Starts an episode with randomness from `rng` and writes the first observation.
+    ///
+    /// # Panics
+    /// If `obs.len()` differs from the observation dimension.
+    #[track_caller]
+    pub fn reset(&mut self, rng: &mut ChaCha8Rng, obs: &mut [f32]) {
+        assert_eq!(
+            obs.len(),
+            self.spec().obs_dim(),
+            "observation buffer length"
+        );
+        self.task.reset(rng);
+        self.t = 0;
+        self.over = false;
+        self.task.observe(obs);
+    }
+    /// Takes one control step: checks and clips the action, advances, writes the observation.
+    ///
+    /// # Panics
+    /// If `obs.len()` differs from the observation dimension.
+    #[track_caller]
+    pub fn step(&mut self, action: &[f32], obs: &mut [f32]) -> Result<StepOutcome, ActionError> {
+        let spec = self.spec();
+        assert_eq!(obs.len(), spec.obs_dim(), "observation buffer length");
+        if self.over {
+            return Err(ActionError::EpisodeOver { task: spec.name });
+        }
+        if action.len() != spec.action_dim() {
+            return Err(ActionError::WrongLength {
+                task: spec.name,
+                got: action.len(),
+                expected: spec.action_dim(),
+            });
+        }
+        for (i, (&a, c)) in action.iter().zip(self.clipped.iter_mut()).enumerate() {
+            if !a.is_finite() {
+                return Err(ActionError::NonFinite {
+                    task: spec.name,
+                    index: i,
+                    actuator: spec.action[i],
+                    value: a,
+                });
+            }
+            *c = a.clamp(-1.0, 1.0);
+        }
+        self.task.advance(&self.clipped);
+        self.t += 1;
+        self.task.observe(obs);
+        let truncated = self.t >= spec.episode_length;
+        self.over = truncated;
+        Ok(StepOutcome {
+            reward: self.task.reward(),
+            terminated: false,
+            truncated,
+        })
+    }
+}

@@ -1,0 +1,1 @@
+//! The RFM posterior-mean estimator family: reverse sampling, SNIS weights, Stein control variates.

@@ -1,0 +1,23 @@
+//! # rfm — Reverse Flow Matching in pure Rust
+//!
+//! A from-scratch numerical framework for training flow and diffusion policies toward the
+//! Boltzmann policy `exp(Q/λ)` (Li, Tang, Azizan, *Reverse Flow Matching*, ICML 2026,
+//! arXiv:2601.08136). No ML framework, no Python, no GPU.
+//!
+//! Layout (one concept per file; see `paper-notes/equations.md` for equation → code → test → proof):
+//! - [`autodiff`]: a tape-based reverse-mode autodiff over 2-D arrays, with a public gradient checker.
+//! - [`nn`], [`optim`], [`checkpoint`]: layers, optimisers, safetensors checkpoints.
+//! - [`paths`], [`estimators`]: probability paths and the RFM posterior-mean estimator family.
+//! - [`policies`], [`rl`]: flow / diffusion / Gaussian policies and the online actor-critic.
+
+pub mod autodiff;
+pub mod checkpoint;
+pub mod estimators;
+pub mod nn;
+pub mod optim;
+pub mod paths;
+pub mod policies;
+pub mod rl;
+pub mod scalar;
+
+pub use scalar::Scalar;

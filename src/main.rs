@@ -1,0 +1,27 @@
+//! The `rfm` command-line tool.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Reverse Flow Matching for online RL, on a CPU.
+#[derive(Parser)]
+#[command(name = "rfm", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {}
+
+fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        None => {
+            println!("rfm {}: nothing to run yet", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(c) => match c {},
+    }
+}

@@ -1,0 +1,1 @@
+//! Neural-network layers built on the autodiff tape.

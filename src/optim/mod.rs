@@ -1,0 +1,1 @@
+//! Optimisers: Adam, gradient-norm clipping, Polyak averaging.

@@ -1,0 +1,1 @@
+//! Policies: flow, VP diffusion, VE score and tanh-Gaussian.
