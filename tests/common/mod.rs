@@ -1,0 +1,4 @@
+//! Shared support for the integration tests: the tolerance policy and proptest strategies.
+#![allow(dead_code)]
+
+pub mod tolerance;
