@@ -12,7 +12,11 @@
 //! - [`spec`]: observation and action specifications.
 
 pub mod env;
+pub mod fluid;
+pub mod render;
 pub mod spec;
+pub mod tasks;
+pub mod world;
 
 pub use env::{ActionError, Env, Reward, StepOutcome, Task};
 pub use spec::{EnvSpec, ObservationField};

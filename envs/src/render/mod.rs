@@ -1,0 +1,14 @@
+//! A small pure-Rust renderer: tasks describe their geometry in a [`Scene`] (via
+//! [`crate::Task::draw`]), [`raster`] projects and fills it into an RGB [`Canvas`] with
+//! optional anti-aliasing, and [`gif`] writes frames to an animated GIF.
+//!
+//! Planar tasks use an orthographic side camera ([`Camera::Side`]); fish uses a fixed pinhole
+//! camera ([`Camera::Perspective`]).
+
+pub mod gif;
+pub mod raster;
+pub mod scene;
+
+pub use gif::{GifError, GifWriter};
+pub use raster::{Canvas, render};
+pub use scene::{Camera, Primitive, Rgb, Scene, Shape};

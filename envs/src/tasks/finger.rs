@@ -1,0 +1,535 @@
+//! # finger-spin and finger-turn_hard (dm_control `suite/finger.py`, `finger.xml`)
+//!
+//! A planar two-link finger (proximal and distal hinges, axis −y, damping 2.5, range ±110°)
+//! pushes a free-spinning body (two capsules of radius 0.04, half-length 0.09, hinge damping 0.5,
+//! dry friction 0.1 N·m). Gravity is off. Physics timestep 0.01 s, 2 substeps: control timestep
+//! 0.02 s; 1000 control steps (20 s).
+//!
+//! ## Action space (2), each in [−1, 1]
+//! | index | actuator | effect |
+//! |---|---|---|
+//! | 0 | `proximal` | torque 30·a N·m on the proximal hinge |
+//! | 1 | `distal` | torque 15·a N·m on the distal hinge |
+//!
+//! ## Observation space (spin 9, turn 12), dm_control's order
+//! | key | size | content |
+//! |---|---|---|
+//! | `position` | 4 | proximal angle, distal angle (rad), tip (x, z) relative to the spinner hinge (m) |
+//! | `velocity` | 3 | proximal, distal, spinner hinge angular velocities (rad/s) |
+//! | `touch` | 2 | log(1 + normal contact force in N) inside the `touchtop` / `touchbottom` sites |
+//! | `target_position` | 2 | (turn only) target (x, z) relative to the spinner hinge |
+//! | `dist_to_target` | 1 | (turn only) ‖target − tip‖ − target radius (negative inside) |
+//!
+//! ## Reward (sparse, in {0, 1})
+//! - spin: `spinning` = 1 if the spinner's hinge velocity ≤ −15 rad/s, else 0.
+//! - turn_hard: `in_target` = 1 if `dist_to_target` ≤ 0 (tip within 0.03 m of the target), else 0.
+//!
+//! These are dm_control's `float(...)` indicators, i.e. `tolerance` with zero margin.
+//!
+//! ## Termination
+//! Never; truncated after 1000 steps by [`crate::Env`].
+//!
+//! ## Initial state
+//! Proximal and distal angles ~ U(−110°, 110°), spinner angle ~ U(−π, π), velocities 0, redrawn
+//! until no finger geom touches the spinner (dm_control's `_set_random_joint_angles`). Turn first
+//! draws the target angle α ~ U(−π, π) and places the target at hinge + 0.13·(sin α, cos α).
+//! Spin lowers the spinner's damping to 0.03 (as dm_control does).
+//!
+//! ## Differences from dm_control
+//! - Contacts are rapier's (soft TGS, Coulomb friction μ = 1, max combine rule), not MuJoCo's
+//!   elliptic-cone soft contacts (solref 0.02, solimp 0 0.9 0.01); torsional and rolling friction
+//!   are absent. Only finger–spinner contacts exist: the ground plane is never reached (the
+//!   fingertip's lowest point is 2.9 cm above it) and is omitted.
+//! - The `touch` sensors sum the normal contact impulses of the last physics step divided by its
+//!   timestep, for contact points inside the sensor ellipsoid (MuJoCo sums the normal forces of
+//!   the contacts in the site volume); values agree in meaning, not to the digit.
+//! - The spinner's dry friction uses rapier's per-DoF friction (`frictions_mut`), MuJoCo's
+//!   `frictionloss` is a soft constraint; both cap the friction torque at 0.1 N·m.
+//! - Joint limits are rapier's reactive multibody limits (overshoot ≈ |q̇|·dt).
+//!
+//! ## Version
+//! 1: first rapier port.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rapier3d::parry::query;
+use rapier3d::prelude::*;
+
+use crate::env::{Reward, Task};
+use crate::render::scene::{Camera, Rgb, Scene};
+use crate::spec::{EnvSpec, ObservationField};
+use crate::world::World;
+
+const PHYSICS_DT: Real = 0.01;
+const SUBSTEPS: usize = 2;
+/// Hinge axis of every finger joint (MuJoCo's default `axis="0 -1 0"`).
+const AXIS: Vector = Vector::new(0.0, -1.0, 0.0);
+const GEAR: [Real; 2] = [30.0, 15.0];
+const LIMIT: Real = 110.0 * std::f32::consts::PI / 180.0;
+const FINGER_DAMPING: Real = 2.5;
+const DENSITY: Real = 1000.0;
+const FRICTION: Real = 1.0;
+const PROXIMAL_ANCHOR: Vector = Vector::new(-0.2, 0.0, 0.4);
+const SPINNER_ANCHOR: Vector = Vector::new(0.2, 0.0, 0.4);
+/// Spinner tip site in the spinner frame, and the target radius about the hinge (cap1 size sum).
+const TIP: Vector = Vector::new(0.0, 0.0, 0.13);
+const TARGET_ORBIT: Real = 0.13;
+const HARD_TARGET_RADIUS: Real = 0.03;
+const SPIN_VELOCITY: Real = 15.0;
+/// Touch sites (centre in the distal frame, ellipsoid semi-axes).
+const TOUCH_SITES: [Vector; 2] = [Vector::new(0.17, 0.0, 0.01), Vector::new(0.17, 0.0, -0.01)];
+const TOUCH_SIZE: Vector = Vector::new(0.025, 0.03, 0.025);
+
+const SPIN_OBS: &[ObservationField] = &[
+    ObservationField {
+        name: "position",
+        size: 4,
+    },
+    ObservationField {
+        name: "velocity",
+        size: 3,
+    },
+    ObservationField {
+        name: "touch",
+        size: 2,
+    },
+];
+const TURN_OBS: &[ObservationField] = &[
+    ObservationField {
+        name: "position",
+        size: 4,
+    },
+    ObservationField {
+        name: "velocity",
+        size: 3,
+    },
+    ObservationField {
+        name: "touch",
+        size: 2,
+    },
+    ObservationField {
+        name: "target_position",
+        size: 2,
+    },
+    ObservationField {
+        name: "dist_to_target",
+        size: 1,
+    },
+];
+const ACTUATORS: &[&str] = &["proximal", "distal"];
+
+/// finger-spin's specification.
+pub static SPIN_SPEC: EnvSpec = EnvSpec {
+    name: "finger-spin",
+    version: 1,
+    observation: SPIN_OBS,
+    action: ACTUATORS,
+    control_timestep: 0.02,
+    substeps: SUBSTEPS,
+    episode_length: 1000,
+};
+
+/// finger-turn_hard's specification.
+pub static TURN_HARD_SPEC: EnvSpec = EnvSpec {
+    name: "finger-turn_hard",
+    version: 1,
+    observation: TURN_OBS,
+    action: ACTUATORS,
+    control_timestep: 0.02,
+    substeps: SUBSTEPS,
+    episode_length: 1000,
+};
+
+/// Which finger task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FingerVariant {
+    /// Spin the body fast (hinge velocity ≤ −15 rad/s).
+    Spin,
+    /// Turn the body's tip into a 0.03 m target.
+    TurnHard,
+}
+
+struct Handles {
+    proximal: RigidBodyHandle,
+    distal: RigidBodyHandle,
+    spinner: RigidBodyHandle,
+    finger_joint: MultibodyJointHandle,
+    spinner_joint: MultibodyJointHandle,
+    fingertip: ColliderHandle,
+    finger_colliders: [ColliderHandle; 3],
+    spinner_colliders: [ColliderHandle; 3],
+}
+
+/// A finger task on rapier.
+pub struct Finger {
+    variant: FingerVariant,
+    template: World,
+    world: World,
+    h: Handles,
+    /// Target (x, z) in world coordinates and its radius.
+    target: [Real; 2],
+    target_radius: Real,
+}
+
+fn finger_groups() -> InteractionGroups {
+    InteractionGroups::new(Group::GROUP_1, Group::GROUP_2, InteractionTestMode::And)
+}
+fn spinner_groups() -> InteractionGroups {
+    InteractionGroups::new(Group::GROUP_2, Group::GROUP_1, InteractionTestMode::And)
+}
+
+fn build(spinner_damping: Real) -> (World, Handles) {
+    let mut w = World::new(Vector::ZERO, PHYSICS_DT);
+    let ground = w.bodies.insert(RigidBodyBuilder::fixed());
+    let dynamic = |p: Vector| RigidBodyBuilder::dynamic().translation(p).can_sleep(false);
+    // The proximal link's frame is the XML's rotated by the joint's `ref` (−90°): at angle 0 the
+    // finger points along +x, so rapier's angle equals MuJoCo's qpos.
+    let proximal = w.bodies.insert(dynamic(PROXIMAL_ANCHOR));
+    let distal = w
+        .bodies
+        .insert(dynamic(PROXIMAL_ANCHOR + Vector::new(0.18, 0.0, 0.0)));
+    let capsule = |a: Vector, b: Vector, r: Real| {
+        ColliderBuilder::capsule_from_endpoints(a, b, r)
+            .density(DENSITY)
+            .friction(FRICTION)
+            .friction_combine_rule(CoefficientCombineRule::Max)
+    };
+    let cylinder_y = |half: Real, r: Real| {
+        ColliderBuilder::cylinder(half, r)
+            .density(DENSITY)
+            .friction(FRICTION)
+            .friction_combine_rule(CoefficientCombineRule::Max)
+    };
+    let c = &mut w.colliders;
+    let prox_deco = c.insert_with_parent(
+        cylinder_y(0.033, 0.034).collision_groups(finger_groups()),
+        proximal,
+        &mut w.bodies,
+    );
+    let prox_cap = c.insert_with_parent(
+        capsule(Vector::ZERO, Vector::new(0.17, 0.0, 0.0), 0.03).collision_groups(finger_groups()),
+        proximal,
+        &mut w.bodies,
+    );
+    // The distal capsule has contype = conaffinity = 0: mass only.
+    c.insert_with_parent(
+        capsule(Vector::ZERO, Vector::new(0.16, 0.0, 0.0), 0.028)
+            .collision_groups(InteractionGroups::none()),
+        distal,
+        &mut w.bodies,
+    );
+    let fingertip = c.insert_with_parent(
+        capsule(
+            Vector::new(0.13, 0.0, 0.0),
+            Vector::new(0.161, 0.0, 0.0),
+            0.03,
+        )
+        .collision_groups(finger_groups()),
+        distal,
+        &mut w.bodies,
+    );
+    let spinner = w.bodies.insert(dynamic(SPINNER_ANCHOR));
+    let half_z = Vector::new(0.0, 0.0, 0.09);
+    let cap1 = Vector::new(0.02, 0.0, 0.0);
+    let spin1 = c.insert_with_parent(
+        capsule(cap1 - half_z, cap1 + half_z, 0.04).collision_groups(spinner_groups()),
+        spinner,
+        &mut w.bodies,
+    );
+    let spin2 = c.insert_with_parent(
+        capsule(-cap1 - half_z, -cap1 + half_z, 0.04).collision_groups(spinner_groups()),
+        spinner,
+        &mut w.bodies,
+    );
+    let spin_deco = c.insert_with_parent(
+        cylinder_y(0.045, 0.02).collision_groups(spinner_groups()),
+        spinner,
+        &mut w.bodies,
+    );
+
+    let hinge = |anchor: Vector, limit: Option<Real>| {
+        let mut j = RevoluteJointBuilder::new(AXIS)
+            .local_anchor1(anchor)
+            .local_anchor2(Vector::ZERO)
+            .contacts_enabled(false);
+        if let Some(l) = limit {
+            j = j.limits([-l, l]);
+        }
+        j
+    };
+    let mb = &mut w.multibody_joints;
+    let finger_joint = mb
+        .insert(ground, proximal, hinge(PROXIMAL_ANCHOR, Some(LIMIT)), true)
+        .expect("proximal hinge");
+    mb.insert(
+        proximal,
+        distal,
+        hinge(Vector::new(0.18, 0.0, 0.0), Some(LIMIT)),
+        true,
+    )
+    .expect("distal hinge");
+    let spinner_anchor = w.bodies.insert(RigidBodyBuilder::fixed());
+    let spinner_joint = w
+        .multibody_joints
+        .insert(spinner_anchor, spinner, hinge(SPINNER_ANCHOR, None), true)
+        .expect("spinner hinge");
+
+    let (fmb, _) = w.multibody_joints.get_mut(finger_joint).expect("finger");
+    fmb.forward_kinematics(&w.bodies, true);
+    fmb.damping_mut().fill(FINGER_DAMPING);
+    fmb.armature_mut().fill(0.0);
+    let (smb, _) = w.multibody_joints.get_mut(spinner_joint).expect("spinner");
+    smb.forward_kinematics(&w.bodies, true);
+    smb.damping_mut().fill(spinner_damping);
+    smb.armature_mut().fill(0.0);
+    smb.frictions_mut().fill(0.1);
+    let h = Handles {
+        proximal,
+        distal,
+        spinner,
+        finger_joint,
+        spinner_joint,
+        fingertip,
+        finger_colliders: [prox_deco, prox_cap, fingertip],
+        spinner_colliders: [spin1, spin2, spin_deco],
+    };
+    (w, h)
+}
+
+impl Finger {
+    /// A finger task; call [`Task::reset`] before stepping.
+    pub fn new(variant: FingerVariant) -> Self {
+        let damping = match variant {
+            FingerVariant::Spin => 0.03,
+            FingerVariant::TurnHard => 0.5,
+        };
+        let (template, h) = build(damping);
+        Finger {
+            variant,
+            world: template.clone(),
+            template,
+            h,
+            target: [SPINNER_ANCHOR.x, SPINNER_ANCHOR.z + TARGET_ORBIT],
+            target_radius: HARD_TARGET_RADIUS,
+        }
+    }
+
+    /// Joint angles (proximal, distal, spinner hinge) in radians.
+    pub fn angles(&self) -> [Real; 3] {
+        let mb = &self.world.multibody_joints;
+        let (f, _) = mb.get(self.h.finger_joint).expect("finger");
+        let (s, _) = mb.get(self.h.spinner_joint).expect("spinner");
+        [
+            f.link(1).expect("proximal").joint().coords()[3],
+            f.link(2).expect("distal").joint().coords()[3],
+            s.link(1).expect("spinner").joint().coords()[3],
+        ]
+    }
+
+    /// Joint velocities (proximal, distal, spinner hinge) in rad/s.
+    pub fn velocities(&self) -> [Real; 3] {
+        let mb = &self.world.multibody_joints;
+        let (f, _) = mb.get(self.h.finger_joint).expect("finger");
+        let (s, _) = mb.get(self.h.spinner_joint).expect("spinner");
+        let fv = f.generalized_velocity();
+        [fv[0], fv[1], s.generalized_velocity()[0]]
+    }
+
+    fn tip_world(&self) -> Vector {
+        self.world.bodies[self.h.spinner].position() * TIP
+    }
+
+    fn dist_to_target(&self) -> Real {
+        let tip = self.tip_world();
+        let d = [self.target[0] - tip.x, self.target[1] - tip.z];
+        (d[0] * d[0] + d[1] * d[1]).sqrt() - self.target_radius
+    }
+
+    /// Normal contact force (N) at the two touch sites during the last physics step.
+    fn touch(&self) -> [Real; 2] {
+        let w = &self.world;
+        let frame = w.bodies[self.h.distal].position().inverse();
+        let mut out = [0.0; 2];
+        for pair in w.narrow_phase.contact_pairs_with(self.h.fingertip) {
+            let first = pair.collider1 == self.h.fingertip;
+            let tip_collider = &w.colliders[self.h.fingertip];
+            for m in pair.solver_manifolds() {
+                for p in &m.points {
+                    if p.data.impulse <= 0.0 {
+                        continue;
+                    }
+                    let local = if first { p.local_p1 } else { p.local_p2 };
+                    let x = frame * (tip_collider.position() * local);
+                    for (site, o) in TOUCH_SITES.iter().zip(out.iter_mut()) {
+                        let u = (x - *site) / TOUCH_SIZE;
+                        if u.length_squared() <= 1.0 {
+                            *o += p.data.impulse / w.params.dt;
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether any finger geom overlaps a spinner geom (poses from the bodies' current poses).
+    fn in_collision(&self) -> bool {
+        let w = &self.world;
+        let pose = |h: ColliderHandle| {
+            let c = &w.colliders[h];
+            let parent = c.parent().expect("attached collider");
+            (
+                *w.bodies[parent].position() * *c.position_wrt_parent().expect("attached"),
+                c.shape(),
+            )
+        };
+        self.h.finger_colliders.iter().any(|&f| {
+            let (pf, sf) = pose(f);
+            self.h.spinner_colliders.iter().any(|&s| {
+                let (ps, ss) = pose(s);
+                query::intersection_test(&pf, sf, &ps, ss).is_ok_and(|i| i.intersecting)
+            })
+        })
+    }
+
+    fn set_angles(&mut self, q: [Real; 3]) {
+        self.world.copy_from(&self.template);
+        let w = &mut self.world;
+        let (f, _) = w
+            .multibody_joints
+            .get_mut(self.h.finger_joint)
+            .expect("finger");
+        f.apply_displacements(&[q[0], q[1]]);
+        f.forward_kinematics(&w.bodies, false);
+        f.update_rigid_bodies(&mut w.bodies, false);
+        let (s, _) = w
+            .multibody_joints
+            .get_mut(self.h.spinner_joint)
+            .expect("spinner");
+        s.apply_displacements(&[q[2]]);
+        s.forward_kinematics(&w.bodies, false);
+        s.update_rigid_bodies(&mut w.bodies, false);
+    }
+}
+
+impl Task for Finger {
+    fn spec(&self) -> &'static EnvSpec {
+        match self.variant {
+            FingerVariant::Spin => &SPIN_SPEC,
+            FingerVariant::TurnHard => &TURN_HARD_SPEC,
+        }
+    }
+
+    fn reset(&mut self, rng: &mut ChaCha8Rng) {
+        if self.variant == FingerVariant::TurnHard {
+            let a: Real = rng.random_range(-std::f32::consts::PI..std::f32::consts::PI);
+            self.target = [
+                SPINNER_ANCHOR.x + TARGET_ORBIT * a.sin(),
+                SPINNER_ANCHOR.z + TARGET_ORBIT * a.cos(),
+            ];
+        }
+        for _ in 0..1000 {
+            let q = [
+                rng.random_range(-LIMIT..LIMIT),
+                rng.random_range(-LIMIT..LIMIT),
+                rng.random_range(-std::f32::consts::PI..std::f32::consts::PI),
+            ];
+            self.set_angles(q);
+            if !self.in_collision() {
+                return;
+            }
+        }
+        panic!("finger: no collision-free initial state in 1000 draws");
+    }
+
+    fn advance(&mut self, action: &[f32]) {
+        let w = &mut self.world;
+        let tau = [GEAR[0] * action[0], GEAR[1] * action[1]];
+        for h in [self.h.proximal, self.h.distal] {
+            w.bodies[h].reset_torques(false);
+        }
+        // Body-torque pairs: +τ on the child, −τ on the parent (the ground ignores it).
+        w.bodies[self.h.proximal].add_torque(tau[0] * AXIS - tau[1] * AXIS, false);
+        w.bodies[self.h.distal].add_torque(tau[1] * AXIS, false);
+        for _ in 0..SUBSTEPS {
+            w.step();
+        }
+    }
+
+    fn observe(&self, obs: &mut [f32]) {
+        let q = self.angles();
+        let v = self.velocities();
+        let tip = self.tip_world();
+        let touch = self.touch();
+        obs[0] = q[0];
+        obs[1] = q[1];
+        obs[2] = tip.x - SPINNER_ANCHOR.x;
+        obs[3] = tip.z - SPINNER_ANCHOR.z;
+        obs[4..7].copy_from_slice(&v);
+        obs[7] = touch[0].ln_1p();
+        obs[8] = touch[1].ln_1p();
+        if self.variant == FingerVariant::TurnHard {
+            obs[9] = self.target[0] - SPINNER_ANCHOR.x;
+            obs[10] = self.target[1] - SPINNER_ANCHOR.z;
+            obs[11] = self.dist_to_target();
+        }
+    }
+
+    fn reward(&self) -> Reward {
+        match self.variant {
+            FingerVariant::Spin => {
+                let r = f64::from(u8::from(self.velocities()[2] <= -SPIN_VELOCITY));
+                Reward::new(r, &[("spinning", r)])
+            }
+            FingerVariant::TurnHard => {
+                let r = f64::from(u8::from(self.dist_to_target() <= 0.0));
+                Reward::new(r, &[("in_target", r)])
+            }
+        }
+    }
+
+    fn draw(&self, scene: &mut Scene) {
+        scene.camera = Camera::Side {
+            center: [0.0, 0.35],
+            half_width: 0.5,
+        };
+        scene.polygon(
+            &[
+                [-0.6, 0.0, 0.0],
+                [0.6, 0.0, 0.0],
+                [0.6, 0.0, -0.1],
+                [-0.6, 0.0, -0.1],
+            ],
+            Rgb::GROUND,
+        );
+        let b = &self.world.bodies;
+        let at = |h: RigidBodyHandle, p: Vector| (b[h].position() * p).to_array();
+        let s = self.h.spinner;
+        let z = Vector::new(0.0, 0.0, 0.09);
+        let x = Vector::new(0.02, 0.0, 0.0);
+        scene.capsule(at(s, x - z), at(s, x + z), 0.04, Rgb::SELF);
+        scene.capsule(at(s, -x - z), at(s, -x + z), 0.04, Rgb::SELF);
+        scene.sphere(at(s, Vector::ZERO), 0.02, Rgb::DECORATION);
+        if self.variant == FingerVariant::TurnHard {
+            scene.sphere(at(s, TIP), 0.02, Rgb::TARGET);
+            let t = [self.target[0], -0.05, self.target[1]];
+            scene.sphere(t, self.target_radius, Rgb::TARGET);
+        }
+        let (p, d) = (self.h.proximal, self.h.distal);
+        scene.capsule(
+            at(p, Vector::ZERO),
+            at(p, Vector::new(0.17, 0.0, 0.0)),
+            0.03,
+            Rgb::SELF,
+        );
+        scene.sphere(at(p, Vector::ZERO), 0.034, Rgb::DECORATION);
+        scene.capsule(
+            at(d, Vector::ZERO),
+            at(d, Vector::new(0.16, 0.0, 0.0)),
+            0.028,
+            Rgb::SELF,
+        );
+        let tip = (Vector::new(0.13, 0.0, 0.0), Vector::new(0.161, 0.0, 0.0));
+        scene.capsule(at(d, tip.0), at(d, tip.1), 0.03, Rgb::EFFECTOR);
+    }
+}

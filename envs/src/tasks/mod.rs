@@ -1,0 +1,4 @@
+//! One file per task family.
+
+pub mod finger;
+pub mod fish;

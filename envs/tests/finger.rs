@@ -1,0 +1,44 @@
+//! finger-spin and finger-turn_hard: dimensions, rewards, determinism, stability.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rfm_envs::Env;
+use rfm_envs::tasks::finger::{Finger, FingerVariant};
+
+fn env(v: FingerVariant) -> Env {
+    Env::new(Box::new(Finger::new(v)))
+}
+
+#[test]
+fn scratch_speed_and_returns() {
+    for v in [FingerVariant::Spin, FingerVariant::TurnHard] {
+        let mut e = env(v);
+        let d = e.spec().obs_dim();
+        let mut obs = vec![0.0; d];
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let t = std::time::Instant::now();
+        let mut rets = vec![];
+        let mut maxv: f32 = 0.0;
+        let mut mt: f32 = 0.0;
+        for _ in 0..5 {
+            e.reset(&mut rng, &mut obs);
+            let mut ret = 0.0;
+            loop {
+                let a: Vec<f32> = (0..2).map(|_| rng.random_range(-1.0..1.0)).collect();
+                let o = e.step(&a, &mut obs).unwrap();
+                ret += o.reward.total;
+                maxv = maxv.max(obs[6].abs());
+                mt = mt.max(obs[7]).max(obs[8]);
+                if o.truncated {
+                    break;
+                }
+            }
+            rets.push(ret);
+        }
+        let dt = t.elapsed().as_secs_f64();
+        eprintln!(
+            "{v:?}: {:.0} steps/s returns {rets:?} maxhinge {maxv} maxtouch {mt} last obs {obs:?}",
+            5000.0 / dt
+        );
+    }
+}
