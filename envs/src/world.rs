@@ -1,57 +1,63 @@
-//! A cloneable rapier world: every set a physics step needs, plus gravity and the
-//! integration parameters. Tasks build one, keep a pristine copy as a template, and reset by
-//! cloning the template (all rapier sets are `Clone`; the pipeline is only workspace and is
-//! rebuilt fresh, which gives bit-identical results).
+//! A cloneable rapier world: every set a physics step needs, Z-up gravity.
+//!
+//! rapier's `PhysicsWorld` is neither `Clone` nor Z-up; RL needs both (a reset clones the
+//! snapshot taken right after construction, which keeps runs bit-identical).
 
 use rapier3d::prelude::*;
 
-/// The state of one rapier simulation. Units are SI; z is up (MuJoCo's convention).
+/// MuJoCo's standard gravity, m/s², along −z.
+pub const GRAVITY: f32 = 9.81;
+
+/// All the state of one rapier simulation except the pipeline's scratch space.
+#[derive(Clone)]
 pub struct World {
-    /// Gravity in m/s² (zero for the tasks that disable it in dm_control).
-    pub gravity: Vector,
-    /// Timestep and solver settings; `params.dt` is the MuJoCo physics timestep.
+    /// Integration parameters (`dt` is the physics timestep, in seconds).
     pub params: IntegrationParameters,
-    pub islands: IslandManager,
-    pub broad_phase: DefaultBroadPhase,
-    pub narrow_phase: NarrowPhase,
+    /// Gravity vector, m/s² (default `(0, 0, −9.81)`).
+    pub gravity: Vector,
+    /// Rigid bodies (multibody links are rigid bodies too).
     pub bodies: RigidBodySet,
+    /// Collision shapes.
     pub colliders: ColliderSet,
-    pub impulse_joints: ImpulseJointSet,
+    /// Reduced-coordinate articulations.
     pub multibody_joints: MultibodyJointSet,
-    pub soft_bodies: SoftBodySet,
-    pub ccd: CCDSolver,
-    pipeline: PhysicsPipeline,
+    islands: IslandManager,
+    broad_phase: DefaultBroadPhase,
+    /// Contact pairs and manifolds (read by contact sensors such as finger's `touch`).
+    pub narrow_phase: NarrowPhase,
+    impulse_joints: ImpulseJointSet,
+    soft_bodies: SoftBodySet,
+    ccd: CCDSolver,
 }
 
 impl World {
-    /// An empty world with the given gravity and physics timestep (s), one solver iteration and
-    /// CCD off (the tasks' bodies are slow relative to their size at MuJoCo's timesteps).
-    pub fn new(gravity: Vector, dt: Real) -> Self {
+    /// An empty world with physics timestep `dt` (s) and one solver iteration per step.
+    pub fn new(dt: f32) -> Self {
         let params = IntegrationParameters {
             dt,
             num_solver_iterations: 1,
+            // Articulated robots with no CCD need: MuJoCo has none either.
             max_ccd_substeps: 0,
             ..IntegrationParameters::default()
         };
         World {
-            gravity,
             params,
-            islands: IslandManager::new(),
-            broad_phase: DefaultBroadPhase::new(),
-            narrow_phase: NarrowPhase::new(),
+            gravity: Vector::new(0.0, 0.0, -GRAVITY),
             bodies: RigidBodySet::new(),
             colliders: ColliderSet::new(),
-            impulse_joints: ImpulseJointSet::new(),
             multibody_joints: MultibodyJointSet::new(),
+            islands: IslandManager::new(),
+            broad_phase: DefaultBroadPhase::default(),
+            narrow_phase: NarrowPhase::new(),
+            impulse_joints: ImpulseJointSet::new(),
             soft_bodies: SoftBodySet::new(),
             ccd: CCDSolver::new(),
-            pipeline: PhysicsPipeline::new(),
         }
     }
 
-    /// Advances the simulation by one physics timestep `params.dt`.
-    pub fn step(&mut self) {
-        self.pipeline.step(
+    /// Advances one physics step of `params.dt` seconds.
+    pub fn step(&mut self, pipeline: &mut PhysicsPipeline) {
+        pipeline.step(
             self.gravity,
             &self.params,
             &mut self.islands,
@@ -66,39 +72,5 @@ impl World {
             &(),
             &(),
         );
-    }
-
-    /// Copies every set of `other` into `self`, reusing `self`'s pipeline workspace.
-    pub fn copy_from(&mut self, other: &World) {
-        self.gravity = other.gravity;
-        self.params = other.params;
-        self.islands.clone_from(&other.islands);
-        self.broad_phase.clone_from(&other.broad_phase);
-        self.narrow_phase.clone_from(&other.narrow_phase);
-        self.bodies.clone_from(&other.bodies);
-        self.colliders.clone_from(&other.colliders);
-        self.impulse_joints.clone_from(&other.impulse_joints);
-        self.multibody_joints.clone_from(&other.multibody_joints);
-        self.soft_bodies.clone_from(&other.soft_bodies);
-        self.ccd.clone_from(&other.ccd);
-    }
-}
-
-impl Clone for World {
-    fn clone(&self) -> Self {
-        World {
-            gravity: self.gravity,
-            params: self.params,
-            islands: self.islands.clone(),
-            broad_phase: self.broad_phase.clone(),
-            narrow_phase: self.narrow_phase.clone(),
-            bodies: self.bodies.clone(),
-            colliders: self.colliders.clone(),
-            impulse_joints: self.impulse_joints.clone(),
-            multibody_joints: self.multibody_joints.clone(),
-            soft_bodies: self.soft_bodies.clone(),
-            ccd: self.ccd.clone(),
-            pipeline: PhysicsPipeline::new(),
-        }
     }
 }

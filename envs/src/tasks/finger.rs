@@ -165,6 +165,7 @@ pub struct Finger {
     variant: FingerVariant,
     template: World,
     world: World,
+    pipeline: PhysicsPipeline,
     h: Handles,
     /// Target (x, z) in world coordinates and its radius.
     target: [Real; 2],
@@ -179,7 +180,8 @@ fn spinner_groups() -> InteractionGroups {
 }
 
 fn build(spinner_damping: Real) -> (World, Handles) {
-    let mut w = World::new(Vector::ZERO, PHYSICS_DT);
+    let mut w = World::new(PHYSICS_DT);
+    w.gravity = Vector::ZERO;
     let ground = w.bodies.insert(RigidBodyBuilder::fixed());
     let dynamic = |p: Vector| RigidBodyBuilder::dynamic().translation(p).can_sleep(false);
     // The proximal link's frame is the XML's rotated by the joint's `ref` (−90°): at angle 0 the
@@ -307,6 +309,7 @@ impl Finger {
         Finger {
             variant,
             world: template.clone(),
+            pipeline: PhysicsPipeline::new(),
             template,
             h,
             target: [SPINNER_ANCHOR.x, SPINNER_ANCHOR.z + TARGET_ORBIT],
@@ -393,7 +396,7 @@ impl Finger {
     }
 
     fn set_angles(&mut self, q: [Real; 3]) {
-        self.world.copy_from(&self.template);
+        self.world.clone_from(&self.template);
         let w = &mut self.world;
         let (f, _) = w
             .multibody_joints
@@ -452,7 +455,7 @@ impl Task for Finger {
         w.bodies[self.h.proximal].add_torque(tau[0] * AXIS - tau[1] * AXIS, false);
         w.bodies[self.h.distal].add_torque(tau[1] * AXIS, false);
         for _ in 0..SUBSTEPS {
-            w.step();
+            w.step(&mut self.pipeline);
         }
     }
 
