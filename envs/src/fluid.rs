@@ -46,7 +46,7 @@
 //! modelled: every task using the fluid disables gravity (as dm_control's fish does).
 
 use rapier3d::math::{Real, Vector};
-use rapier3d::prelude::RigidBody;
+use rapier3d::prelude::{MassProperties, RigidBody};
 
 /// A quiescent fluid medium.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,13 +93,22 @@ impl InertiaBox {
         }
     }
 
-    /// The box of a rapier body's mass properties (colliders and additional mass included).
+    /// The box of a rapier body's current mass properties (colliders and additional mass
+    /// included; rapier computes them when the body first enters a step).
     ///
     /// # Panics
     /// If the body has no mass.
     #[track_caller]
     pub fn of_body(body: &RigidBody) -> Self {
-        let mp = &body.mass_properties().local_mprops;
+        Self::of_mass_properties(&body.mass_properties().local_mprops)
+    }
+
+    /// The box of the given mass properties.
+    ///
+    /// # Panics
+    /// If the mass is zero.
+    #[track_caller]
+    pub fn of_mass_properties(mp: &MassProperties) -> Self {
         let inv = mp.inv_principal_inertia;
         let inertia = Vector::new(inv_or_zero(inv.x), inv_or_zero(inv.y), inv_or_zero(inv.z));
         Self::from_mass_inertia(inv_or_zero(mp.inv_mass), inertia)
