@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cli;
+
 /// Reverse Flow Matching for online RL, on a CPU.
 #[derive(Parser)]
 #[command(name = "rfm", version, about)]
@@ -13,7 +15,13 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// List the control tasks or check one with random actions.
+    Envs {
+        #[command(subcommand)]
+        command: cli::envs::EnvsCommand,
+    },
+}
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
@@ -22,6 +30,9 @@ fn main() -> anyhow::Result<ExitCode> {
             println!("rfm {}: nothing to run yet", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
-        Some(c) => match c {},
+        Some(Command::Envs { command }) => {
+            cli::envs::run(command)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -1,4 +1,6 @@
-//! One file per task family.
+//! One file per task; each carries the doc template (spaces, reward, termination, initial
+//! state, differences from dm_control, version history).
 
 pub mod finger;
 pub mod fish;
+pub mod pendulum;

@@ -1,0 +1,3 @@
+//! Subcommands of the `rfm` binary.
+
+pub mod envs;
