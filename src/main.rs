@@ -21,6 +21,8 @@ enum Command {
         #[command(subcommand)]
         command: cli::envs::EnvsCommand,
     },
+    /// Render one episode of a task to an animated GIF.
+    Render(cli::render::RenderArgs),
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -32,6 +34,10 @@ fn main() -> anyhow::Result<ExitCode> {
         }
         Some(Command::Envs { command }) => {
             cli::envs::run(command)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Render(args)) => {
+            cli::render::run(args)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,3 +1,4 @@
 //! Subcommands of the `rfm` binary.
 
 pub mod envs;
+pub mod render;

@@ -5,10 +5,12 @@
 //! Planar tasks use an orthographic side camera ([`Camera::Side`]); fish uses a fixed pinhole
 //! camera ([`Camera::Perspective`]).
 
+pub mod episode;
 pub mod gif;
 pub mod raster;
 pub mod scene;
 
+pub use episode::{RenderError, RenderOptions, RolloutSummary, render_rollout};
 pub use gif::{GifError, GifWriter};
 pub use raster::{Canvas, render};
 pub use scene::{Camera, Primitive, Rgb, Scene, Shape};

@@ -376,7 +376,7 @@ impl Finger {
     }
 
     /// Whether any finger geom overlaps a spinner geom (poses from the bodies' current poses).
-    fn in_collision(&self) -> bool {
+    pub fn in_collision(&self) -> bool {
         let w = &self.world;
         let pose = |h: ColliderHandle| {
             let c = &w.colliders[h];
