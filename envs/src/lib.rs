@@ -29,6 +29,7 @@
 //! - [`fluid`]: the inertia-box fluid model (fish).
 //! - [`render`]: scenes, a 2-D rasteriser and animated GIFs (`rfm render`).
 
+pub mod articulated;
 pub mod env;
 pub mod fluid;
 pub mod planar;

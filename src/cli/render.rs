@@ -73,8 +73,8 @@ pub fn run(args: RenderArgs) -> Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
     let mut action_rng = ChaCha8Rng::seed_from_u64(args.seed.wrapping_add(1));
     let policy = args.policy;
-    let file = File::create(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let file =
+        File::create(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let summary = render_rollout(
         &mut env,
         &mut rng,

@@ -43,50 +43,53 @@
 //! (U(−0.4, 0.4), U(−0.4, 0.4), U(0.1, 0.3)). Same draw order as dm_control.
 //!
 //! ## Differences from dm_control
-//! - rapier's multibodies allow one angular DoF per joint, so each 2-hinge body (tail1: tail1 +
-//!   tail_twist; each fin: roll + pitch) is split into a chain through an intermediate link of
-//!   negligible mass (1e-9 kg); the kinematics are MuJoCo's sequential hinges.
-//! - Actuators, the tail2 spring and the fin tendon are explicit joint torques recomputed every
-//!   physics step (MuJoCo's Euler integrator treats them explicitly too); the fluid forces are
-//!   likewise explicit, held for each 0.004 s step.
-//! - rapier integrates semi-implicit Euler over its multibody; MuJoCo uses Euler with implicit
-//!   joint damping. Trajectories agree in kind, not to the digit.
+//! - The dynamics are not rapier's: fish is a contact-free tree, and rapier's f32 multibody
+//!   integrator (semi-implicit Coriolis) injected linear momentum: flapping in a *vacuum* moved
+//!   the centre of mass 8–16 cm in 10 s, as far as the fish swims in the fluid. It runs on
+//!   [`crate::articulated`] instead: MuJoCo's Euler scheme (damping implicit, everything else
+//!   explicit) in f64 with exact bias forces, whose vacuum drift is Euler's own O(dt) error
+//!   (2–30 mm in 10 s for random to bang-bang flapping, halving with dt).
+//! - Actuators, the tail2 spring and the fin tendon are joint torques recomputed every physics
+//!   step, as MuJoCo computes them; fluid forces use [`crate::fluid`] (f32 formulas, f64
+//!   dynamics), also explicit and held for each 0.004 s step.
+//! - Trajectories agree with MuJoCo's in kind, not to the digit (different floating-point order,
+//!   MuJoCo's RNE vs this file's central-difference bias term).
 //!
 //! ## Version
-//! 1: first rapier port.
+//! 1: first port (MuJoCo-style Euler tree, inertia-box fluid).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
-use rapier3d::prelude::*;
+use rapier3d::glamx::{DQuat, DVec3};
 
+use crate::articulated::{Body, Hinge, Kinematics, Tree, TreeState};
 use crate::env::{Reward, Task};
 use crate::fluid::{Fluid, InertiaBox};
 use crate::render::scene::{Camera, Rgb, Scene};
 use crate::spec::{EnvSpec, ObservationField};
 use crate::tolerance::{Sigmoid, tolerance};
-use crate::world::World;
 
-const PHYSICS_DT: Real = 0.004;
+const PHYSICS_DT: f64 = 0.004;
 const SUBSTEPS: usize = 10;
-const FLUID: Fluid = Fluid {
+/// dm_control's medium: `<option density="5000"/>`, viscosity 0.
+pub const FLUID: Fluid = Fluid {
     density: 5000.0,
     viscosity: 0.0,
 };
-const DENSITY: Real = 1000.0;
-const JOINT_DAMPING: Real = 2e-5;
-const TAIL2_STIFFNESS: Real = 8e-5;
-const FINS_SYM_STIFFNESS: Real = 1e-4;
+const DENSITY: f64 = 1000.0;
+const JOINT_DAMPING: f64 = 2e-5;
+const TAIL2_STIFFNESS: f64 = 8e-5;
+const FINS_SYM_STIFFNESS: f64 = 1e-4;
 /// Servo gains: tail, tail_twist, fins_flap, finleft_pitch, finright_pitch.
-const KP: [Real; 5] = [5e-4, 1e-4, 3e-4, 1e-4, 1e-4];
-const TORSO_START: Vector = Vector::new(0.0, 0.0, 0.1);
+const KP: [f64; 5] = [5e-4, 1e-4, 3e-4, 1e-4, 1e-4];
+const TORSO_START: DVec3 = DVec3::new(0.0, 0.0, 0.1);
 /// Mouth capsule centre in the torso frame; mouth radius + target radius.
-const MOUTH: Vector = Vector::new(0.0, 0.0745, 0.0);
+const MOUTH: DVec3 = DVec3::new(0.0, 0.0745, 0.0);
 const MOUTH_TARGET_RADII: f64 = 0.005 + 0.04;
-const TINY_MASS: Real = 1e-9;
 
-/// Hinge order of dm_control's `_JOINTS` (and of this task's multibody links 1..).
-const JOINTS: [&str; 7] = [
+/// Hinge order of dm_control's `_JOINTS` (and of the tree's hinges).
+pub const JOINTS: [&str; 7] = [
     "tail1",
     "tail_twist",
     "tail2",
@@ -167,240 +170,173 @@ pub enum FishVariant {
     Swim,
 }
 
-/// One hinge: its link index in the multibody, child and parent bodies, axis (joint frame).
-#[derive(Clone, Copy)]
-struct Hinge {
-    link: usize,
-    child: RigidBodyHandle,
-    parent: RigidBodyHandle,
-    axis: Vector,
-}
-
-/// A fish task on rapier.
+/// A fish task: a 5-body tree ([`crate::articulated`]) in the fluid.
 pub struct Fish {
     variant: FishVariant,
-    template: World,
-    world: World,
-    pipeline: PhysicsPipeline,
-    root: MultibodyJointHandle,
-    torso: RigidBodyHandle,
-    /// Bodies with mass (torso, tail1, tail2, finright, finleft) and their inertia boxes.
-    swimmers: [(RigidBodyHandle, InertiaBox); 5],
-    hinges: [Hinge; 7],
-    /// Every body, for resetting forces.
-    bodies: Vec<RigidBodyHandle>,
-    target: Vector,
-    action: [Real; 5],
+    tree: Tree,
+    state: TreeState,
+    kin: Kinematics,
+    /// Each body's equivalent inertia box for the fluid.
+    boxes: Vec<InertiaBox>,
+    target: DVec3,
+    action: [f64; 5],
+    fluid: Fluid,
 }
 
-/// Mass properties of a solid ellipsoid of semi-axes `r` centred at `com`.
-fn ellipsoid(r: Vector, com: Vector) -> MassProperties {
-    let m = DENSITY * 4.0 / 3.0 * std::f32::consts::PI * r.x * r.y * r.z;
-    let i = m / 5.0
-        * Vector::new(
+fn ellipsoid_body(parent: usize, pos: DVec3, hinges: Vec<Hinge>, r: DVec3, com: DVec3) -> Body {
+    let mass = DENSITY * 4.0 / 3.0 * std::f64::consts::PI * r.x * r.y * r.z;
+    let inertia = mass / 5.0
+        * DVec3::new(
             r.y * r.y + r.z * r.z,
             r.z * r.z + r.x * r.x,
             r.x * r.x + r.y * r.y,
         );
-    MassProperties::new(com, m, i)
+    Body {
+        parent: Some(parent),
+        pos,
+        hinges,
+        mass,
+        com,
+        inertia,
+    }
 }
 
-struct Built {
-    world: World,
-    root: MultibodyJointHandle,
-    torso: RigidBodyHandle,
-    swimmers: [(RigidBodyHandle, InertiaBox); 5],
-    hinges: [Hinge; 7],
-    bodies: Vec<RigidBodyHandle>,
-}
-
-fn build() -> Built {
-    let mut w = World::new(PHYSICS_DT);
-    w.gravity = Vector::ZERO;
-    let mut boxes = Vec::new();
-    let mut body = |w: &mut World, mp: MassProperties| {
-        boxes.push(InertiaBox::of_mass_properties(&mp));
-        w.bodies.insert(
-            RigidBodyBuilder::dynamic()
-                .translation(TORSO_START)
-                .can_sleep(false)
-                .additional_mass_properties(mp),
+/// dm_control's fish.xml as a tree: torso, tail1, tail2, finright, finleft.
+fn build() -> Tree {
+    let hinge = |axis: DVec3, anchor: DVec3| Hinge {
+        axis,
+        anchor,
+        damping: JOINT_DAMPING,
+    };
+    let (x, y, z) = (DVec3::X, DVec3::Y, DVec3::Z);
+    // Only `torso_massive` (a box) has mass in the torso; the other torso geoms are `mass="0"`.
+    let h = DVec3::new(0.002, 0.06, 0.03);
+    let m = DENSITY * 8.0 * h.x * h.y * h.z;
+    let torso = Body {
+        parent: None,
+        pos: DVec3::ZERO,
+        hinges: vec![],
+        mass: m,
+        com: DVec3::ZERO,
+        inertia: m / 3.0
+            * DVec3::new(
+                h.y * h.y + h.z * h.z,
+                h.z * h.z + h.x * h.x,
+                h.x * h.x + h.y * h.y,
+            ),
+    };
+    let joint_tail = DVec3::new(0.0, 0.01, 0.0);
+    let fin = |side: f64| {
+        let pitch = DVec3::new(0.0, 0.005, 0.0);
+        ellipsoid_body(
+            0,
+            DVec3::new(0.01 * side, 0.0, 0.0),
+            vec![hinge(y, DVec3::ZERO), hinge(x, pitch)],
+            DVec3::new(0.02, 0.015, 0.001),
+            DVec3::new(0.015 * side, 0.0, 0.0),
         )
     };
-    let h = Vector::new(0.002, 0.06, 0.03);
-    let m_torso = DENSITY * 8.0 * h.x * h.y * h.z;
-    let i_torso = m_torso / 3.0
-        * Vector::new(
-            h.y * h.y + h.z * h.z,
-            h.z * h.z + h.x * h.x,
-            h.x * h.x + h.y * h.y,
-        );
-    let torso = body(&mut w, MassProperties::new(Vector::ZERO, m_torso, i_torso));
-    let tiny = MassProperties::new(Vector::ZERO, TINY_MASS, Vector::splat(TINY_MASS * 1e-6));
-    let tail_a = body(&mut w, tiny);
-    let tail1 = body(
-        &mut w,
-        ellipsoid(Vector::new(0.001, 0.008, 0.016), Vector::ZERO),
-    );
-    let tail2 = body(
-        &mut w,
-        ellipsoid(Vector::new(0.001, 0.018, 0.035), Vector::ZERO),
-    );
-    let fin_r_a = body(&mut w, tiny);
-    let fin_r = body(
-        &mut w,
-        ellipsoid(
-            Vector::new(0.02, 0.015, 0.001),
-            Vector::new(0.015, 0.0, 0.0),
-        ),
-    );
-    let fin_l_a = body(&mut w, tiny);
-    let fin_l = body(
-        &mut w,
-        ellipsoid(
-            Vector::new(0.02, 0.015, 0.001),
-            Vector::new(-0.015, 0.0, 0.0),
-        ),
-    );
-
-    let (x, y, z) = (Vector::X, Vector::Y, Vector::Z);
-    // (parent, child, axis, anchor in parent, anchor in child): MuJoCo body pos + joint pos.
-    let chain = [
-        (torso, tail_a, z, Vector::new(0.0, -0.08, 0.0), Vector::ZERO),
-        (tail_a, tail1, y, Vector::ZERO, Vector::new(0.0, 0.01, 0.0)),
-        (
-            tail1,
-            tail2,
-            z,
-            Vector::new(0.0, -0.008, 0.0),
-            Vector::new(0.0, 0.02, 0.0),
-        ),
-        (torso, fin_r_a, y, Vector::new(0.01, 0.0, 0.0), Vector::ZERO),
-        (
-            fin_r_a,
-            fin_r,
-            x,
-            Vector::new(0.0, 0.005, 0.0),
-            Vector::new(0.0, 0.005, 0.0),
-        ),
-        (
-            torso,
-            fin_l_a,
-            y,
-            Vector::new(-0.01, 0.0, 0.0),
-            Vector::ZERO,
-        ),
-        (
-            fin_l_a,
-            fin_l,
-            x,
-            Vector::new(0.0, 0.005, 0.0),
-            Vector::new(0.0, 0.005, 0.0),
-        ),
-    ];
-    let mut root = None;
-    let mut hinges = [Hinge {
-        link: 0,
-        child: torso,
-        parent: torso,
-        axis: z,
-    }; 7];
-    for (k, &(parent, child, axis, a1, a2)) in chain.iter().enumerate() {
-        let joint = RevoluteJointBuilder::new(axis)
-            .local_anchor1(a1)
-            .local_anchor2(a2)
-            .contacts_enabled(false);
-        let handle = w
-            .multibody_joints
-            .insert(parent, child, joint, true)
-            .expect("fish hinge");
-        root.get_or_insert(handle);
-        hinges[k] = Hinge {
-            link: k + 1,
-            child,
-            parent,
-            axis,
-        };
-    }
-    let root = root.expect("fish has hinges");
-    let (mb, _) = w.multibody_joints.get_mut(root).expect("fish");
-    mb.forward_kinematics(&w.bodies, true);
-    mb.update_rigid_bodies(&mut w.bodies, true);
-    let n = mb.ndofs();
-    assert_eq!(n, 13, "free root (6) + 7 hinges");
-    mb.damping_mut().fill(JOINT_DAMPING);
-    mb.damping_mut().rows_mut(0, 6).fill(0.0);
-    mb.armature_mut().fill(0.0);
-    let bodies = vec![torso, tail_a, tail1, tail2, fin_r_a, fin_r, fin_l_a, fin_l];
-    let swimmers = [0, 2, 3, 5, 7].map(|k| (bodies[k], boxes[k]));
-    Built {
-        world: w,
-        root,
+    Tree::new(vec![
         torso,
-        swimmers,
-        hinges,
-        bodies,
-    }
+        ellipsoid_body(
+            0,
+            DVec3::new(0.0, -0.09, 0.0),
+            vec![hinge(z, joint_tail), hinge(y, joint_tail)],
+            DVec3::new(0.001, 0.008, 0.016),
+            DVec3::ZERO,
+        ),
+        ellipsoid_body(
+            1,
+            DVec3::new(0.0, -0.028, 0.0),
+            vec![hinge(z, DVec3::new(0.0, 0.02, 0.0))],
+            DVec3::new(0.001, 0.018, 0.035),
+            DVec3::ZERO,
+        ),
+        fin(1.0),
+        fin(-1.0),
+    ])
 }
 
 impl Fish {
     /// A fish task; call [`Task::reset`] before stepping.
     pub fn new(variant: FishVariant) -> Self {
-        let b = build();
+        Self::with_fluid(variant, FLUID)
+    }
+
+    /// A fish in another medium (e.g. density 0: a vacuum, for conservation checks).
+    pub fn with_fluid(variant: FishVariant, fluid: Fluid) -> Self {
+        let tree = build();
+        let boxes = tree
+            .bodies()
+            .iter()
+            .map(|b| InertiaBox::from_mass_inertia(b.mass as f32, b.inertia.as_vec3()))
+            .collect();
+        let state = tree.rest(TORSO_START, DQuat::IDENTITY);
+        let mut kin = Kinematics::default();
+        tree.kinematics(&state, &mut kin);
         Fish {
             variant,
-            world: b.world.clone(),
-            template: b.world,
-            pipeline: PhysicsPipeline::new(),
-            root: b.root,
-            torso: b.torso,
-            swimmers: b.swimmers,
-            hinges: b.hinges,
-            bodies: b.bodies,
-            target: Vector::new(0.0, 0.4, 0.1),
+            tree,
+            state,
+            kin,
+            boxes,
+            target: DVec3::new(0.0, 0.4, 0.1),
             action: [0.0; 5],
+            fluid,
         }
     }
 
     /// The 7 hinge angles (rad) and rates (rad/s), in [`JOINTS`] order.
-    pub fn joints(&self) -> ([Real; 7], [Real; 7]) {
-        let (mb, _) = self.world.multibody_joints.get(self.root).expect("fish");
-        let v = mb.generalized_velocity();
-        let mut q = [0.0; 7];
-        let mut qd = [0.0; 7];
-        for (k, h) in self.hinges.iter().enumerate() {
-            let link = mb.link(h.link).expect("hinge link");
-            q[k] = link.joint().coords()[3];
-            qd[k] = v[link.assembly_id()];
-        }
-        (q, qd)
+    pub fn joints(&self) -> (&[f64], &[f64]) {
+        (&self.state.q, &self.state.v[6..])
     }
 
-    /// The names of the hinges, in observation order.
-    pub fn joint_names() -> [&'static str; 7] {
-        JOINTS
+    /// The simulation state (root pose, hinge angles, velocities).
+    pub fn state(&self) -> &TreeState {
+        &self.state
     }
 
     /// z-component of the torso's z-axis (1 when upright).
-    pub fn upright(&self) -> Real {
-        (*self.world.bodies[self.torso].rotation() * Vector::Z).z
+    pub fn upright(&self) -> f64 {
+        (self.state.root_rot * DVec3::Z).z
     }
 
     /// Target minus mouth, in the mouth capsule's frame (x = torso x, y = torso z, z = −torso y).
-    pub fn mouth_to_target(&self) -> Vector {
-        let pose = self.world.bodies[self.torso].position();
-        let d = self.target - pose * MOUTH;
-        let r = pose.rotation;
-        Vector::new(
-            d.dot(r * Vector::X),
-            d.dot(r * Vector::Z),
-            -d.dot(r * Vector::Y),
+    pub fn mouth_to_target(&self) -> DVec3 {
+        let r = self.state.root_rot;
+        let d = self.target - (self.state.root_pos + r * MOUTH);
+        DVec3::new(
+            d.dot(r * DVec3::X),
+            d.dot(r * DVec3::Z),
+            -d.dot(r * DVec3::Y),
         )
     }
 
+    /// The fish's centre of mass (world, m).
+    pub fn center_of_mass(&self) -> DVec3 {
+        let bodies = self.tree.bodies();
+        let m: f64 = bodies.iter().map(|b| b.mass).sum();
+        (0..bodies.len())
+            .map(|b| bodies[b].mass * self.tree.com(&self.kin, b))
+            .sum::<DVec3>()
+            / m
+    }
+
+    /// Linear momentum (kg·m/s) and kinetic energy (J).
+    pub fn momentum_and_energy(&self) -> (DVec3, f64) {
+        let vel = self.tree.body_velocities(&self.kin, &self.state.v);
+        let (mut p, mut e) = (DVec3::ZERO, 0.0);
+        for ((lin, ang), (b, rot)) in vel.iter().zip(self.tree.bodies().iter().zip(&self.kin.rot)) {
+            p += b.mass * *lin;
+            let w = rot.inverse() * *ang;
+            e += 0.5 * b.mass * lin.length_squared() + 0.5 * w.dot(b.inertia * w);
+        }
+        (p, e)
+    }
+
     /// Joint torques of the servos, the tail2 spring and the fin tendons, in [`JOINTS`] order.
-    fn joint_torques(&self, q: &[Real; 7]) -> [Real; 7] {
-        let u = &self.action;
+    fn joint_torques(&self) -> [f64; 7] {
+        let (u, q) = (&self.action, &self.state.q);
         let flap_len = 0.5 * (q[3] - q[5]);
         let flap = KP[2] * (u[2] - flap_len);
         let sym = -FINS_SYM_STIFFNESS * 0.5 * (q[3] + q[5]);
@@ -416,22 +352,36 @@ impl Fish {
     }
 
     fn physics_step(&mut self) {
-        let (q, _) = self.joints();
-        let tau = self.joint_torques(&q);
-        let b = &mut self.world.bodies;
-        for &h in &self.bodies {
-            b[h].reset_forces(false);
-            b[h].reset_torques(false);
+        let mut tau = [0.0; 13];
+        tau[6..].copy_from_slice(&self.joint_torques());
+        let vel = self.tree.body_velocities(&self.kin, &self.state.v);
+        let wrenches: Vec<(DVec3, DVec3)> = vel
+            .iter()
+            .zip(&self.kin.rot)
+            .zip(&self.boxes)
+            .map(|(((lin, ang), rot), shape)| {
+                let inv = rot.inverse();
+                let local =
+                    self.fluid
+                        .local_wrench(shape, (inv * *lin).as_vec3(), (inv * *ang).as_vec3());
+                (
+                    *rot * local.force.as_dvec3(),
+                    *rot * local.torque.as_dvec3(),
+                )
+            })
+            .collect();
+        self.tree.step(&mut self.state, &tau, &wrenches, PHYSICS_DT);
+        self.tree.kinematics(&self.state, &mut self.kin);
+    }
+
+    /// Advances one control step with `action` (already validated and clipped).
+    pub fn advance_with(&mut self, action: &[f32]) {
+        for (a, &x) in self.action.iter_mut().zip(action) {
+            *a = f64::from(x);
         }
-        for (hinge, t) in self.hinges.iter().zip(tau) {
-            let axis = *b[hinge.child].rotation() * hinge.axis;
-            b[hinge.child].add_torque(t * axis, false);
-            b[hinge.parent].add_torque(-t * axis, false);
+        for _ in 0..SUBSTEPS {
+            self.physics_step();
         }
-        for (h, shape) in &self.swimmers {
-            FLUID.apply(&mut b[*h], shape);
-        }
-        self.world.step(&mut self.pipeline);
     }
 }
 
@@ -444,62 +394,52 @@ impl Task for Fish {
     }
 
     fn reset(&mut self, rng: &mut ChaCha8Rng) {
-        let n: [f32; 4] = std::array::from_fn(|_| rng.sample(StandardNormal));
-        let quat = Rotation::from_xyzw(n[1], n[2], n[3], n[0]).normalize();
-        let q: [Real; 7] = std::array::from_fn(|_| rng.random_range(-0.2..0.2));
+        let n: [f64; 4] = std::array::from_fn(|_| rng.sample(StandardNormal));
+        let quat = DQuat::from_xyzw(n[1], n[2], n[3], n[0]).normalize();
+        self.state = self.tree.rest(TORSO_START, quat);
+        for q in self.state.q.iter_mut() {
+            *q = rng.random_range(-0.2..0.2);
+        }
         if self.variant == FishVariant::Swim {
-            self.target = Vector::new(
+            self.target = DVec3::new(
                 rng.random_range(-0.4..0.4),
                 rng.random_range(-0.4..0.4),
                 rng.random_range(0.1..0.3),
             );
         }
-        self.world.clone_from(&self.template);
         self.action = [0.0; 5];
-        let w = &mut self.world;
-        w.bodies[self.torso].set_position(Pose::from_parts(TORSO_START, quat), true);
-        let (mb, _) = w.multibody_joints.get_mut(self.root).expect("fish");
-        let mut disp = [0.0; 13];
-        for (h, a) in self.hinges.iter().zip(q) {
-            disp[mb.link(h.link).expect("hinge link").assembly_id()] = a;
-        }
-        mb.apply_displacements(&disp);
-        mb.forward_kinematics(&w.bodies, true);
-        mb.update_rigid_bodies(&mut w.bodies, false);
+        self.tree.kinematics(&self.state, &mut self.kin);
     }
 
     fn advance(&mut self, action: &[f32]) {
-        self.action.copy_from_slice(action);
-        for _ in 0..SUBSTEPS {
-            self.physics_step();
-        }
+        self.advance_with(action);
     }
 
     fn observe(&self, obs: &mut [f32]) {
-        let (q, qd) = self.joints();
-        obs[..7].copy_from_slice(&q);
-        obs[7] = self.upright();
+        let s = &self.state;
+        for (o, q) in obs[..7].iter_mut().zip(&s.q) {
+            *o = *q as f32;
+        }
+        obs[7] = self.upright() as f32;
         let mut i = 8;
         if self.variant == FishVariant::Swim {
-            obs[8..11].copy_from_slice(&self.mouth_to_target().to_array());
+            obs[8..11].copy_from_slice(&self.mouth_to_target().as_vec3().to_array());
             i = 11;
         }
-        let torso = &self.world.bodies[self.torso];
-        let w_local = torso.rotation().inverse() * torso.angvel();
-        obs[i..i + 3].copy_from_slice(&torso.linvel().to_array());
-        obs[i + 3..i + 6].copy_from_slice(&w_local.to_array());
-        obs[i + 6..i + 13].copy_from_slice(&qd);
+        for (o, v) in obs[i..i + 13].iter_mut().zip(&s.v) {
+            *o = *v as f32;
+        }
     }
 
     fn reward(&self) -> Reward {
-        let upright = f64::from(self.upright());
+        let upright = self.upright();
         match self.variant {
             FishVariant::Upright => {
                 let r = tolerance(upright, (1.0, 1.0), 1.0, Sigmoid::Gaussian, 0.1);
                 Reward::new(r, &[("upright", r)])
             }
             FishVariant::Swim => {
-                let dist = f64::from(self.mouth_to_target().length());
+                let dist = self.mouth_to_target().length();
                 let in_target = tolerance(
                     dist,
                     (0.0, MOUTH_TARGET_RADII),
@@ -531,73 +471,68 @@ impl Task for Fish {
             Rgb::GROUND,
         );
         if self.variant == FishVariant::Swim {
-            scene.sphere(self.target.to_array(), 0.04, Rgb::TARGET);
+            scene.sphere(self.target.as_vec3().to_array(), 0.04, Rgb::TARGET);
         }
-        let b = &self.world.bodies;
-        let ell = |scene: &mut Scene, h: RigidBodyHandle, c: Vector, r: Vector, color: Rgb| {
-            let p = b[h].position();
+        let k = &self.kin;
+        let ell = |scene: &mut Scene, b: usize, c: DVec3, r: DVec3, color: Rgb| {
+            let rot = k.rot[b];
             let axes = [
-                p.rotation * (r.x * Vector::X),
-                p.rotation * (r.y * Vector::Y),
-                p.rotation * (r.z * Vector::Z),
+                rot * (r.x * DVec3::X),
+                rot * (r.y * DVec3::Y),
+                rot * (r.z * DVec3::Z),
             ];
-            scene.ellipsoid((p * c).to_array(), axes.map(|a| a.to_array()), color);
+            let center = (k.pos[b] + rot * c).as_vec3().to_array();
+            scene.ellipsoid(center, axes.map(|a| a.as_vec3().to_array()), color);
         };
-        let [_, tail1, tail2, fin_r, fin_l] = self.swimmers.map(|s| s.0);
         ell(
             scene,
-            self.torso,
-            Vector::ZERO,
-            Vector::new(0.01, 0.08, 0.04),
+            0,
+            DVec3::ZERO,
+            DVec3::new(0.01, 0.08, 0.04),
             Rgb::SELF,
         );
         ell(
             scene,
-            self.torso,
-            Vector::new(0.0, -0.03, 0.03),
-            Vector::new(0.001, 0.03, 0.015),
+            0,
+            DVec3::new(0.0, -0.03, 0.03),
+            DVec3::new(0.001, 0.03, 0.015),
             Rgb::EFFECTOR,
         );
         ell(
             scene,
-            tail1,
-            Vector::ZERO,
-            Vector::new(0.001, 0.008, 0.016),
+            1,
+            DVec3::ZERO,
+            DVec3::new(0.001, 0.008, 0.016),
             Rgb::SELF,
         );
         ell(
             scene,
-            tail2,
-            Vector::ZERO,
-            Vector::new(0.001, 0.018, 0.035),
+            2,
+            DVec3::ZERO,
+            DVec3::new(0.001, 0.018, 0.035),
             Rgb::SELF,
         );
         ell(
             scene,
-            fin_r,
-            Vector::new(0.015, 0.0, 0.0),
-            Vector::new(0.02, 0.015, 0.001),
+            3,
+            DVec3::new(0.015, 0.0, 0.0),
+            DVec3::new(0.02, 0.015, 0.001),
             Rgb::SELF,
         );
         ell(
             scene,
-            fin_l,
-            Vector::new(-0.015, 0.0, 0.0),
-            Vector::new(0.02, 0.015, 0.001),
+            4,
+            DVec3::new(-0.015, 0.0, 0.0),
+            DVec3::new(0.02, 0.015, 0.001),
             Rgb::SELF,
         );
-        let p = b[self.torso].position();
-        let mouth = (
-            p * Vector::new(0.0, 0.079, 0.0),
-            p * Vector::new(0.0, 0.07, 0.0),
+        let at = |p: DVec3| (k.pos[0] + k.rot[0] * p).as_vec3().to_array();
+        scene.capsule(
+            at(DVec3::new(0.0, 0.079, 0.0)),
+            at(DVec3::new(0.0, 0.07, 0.0)),
+            0.005,
+            Rgb::EFFECTOR,
         );
-        scene.capsule(mouth.0.to_array(), mouth.1.to_array(), 0.005, Rgb::EFFECTOR);
-        for side in [-1.0, 1.0] {
-            scene.sphere(
-                (p * Vector::new(side * 0.008, 0.055, 0.015)).to_array(),
-                0.008,
-                Rgb(20, 20, 20),
-            );
-        }
+        scene.sphere(at(DVec3::new(0.0, 0.055, 0.015)), 0.008, Rgb(20, 20, 20));
     }
 }
