@@ -58,7 +58,7 @@ pub struct Body {
 }
 
 /// Positions and velocities: root pose, hinge angles, velocities (6 + hinges).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TreeState {
     /// Root origin (world).
     pub root_pos: DVec3,
@@ -82,12 +82,22 @@ pub struct Kinematics {
     pub hinge_axis: Vec<DVec3>,
 }
 
+/// Scratch space of [`Tree::step`] (kinematics at the state and at ±ε along the motion).
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    k: Kinematics,
+    kp: Kinematics,
+    km: Kinematics,
+    sp: TreeState,
+    sm: TreeState,
+}
+
 /// A tree and the bookkeeping its algorithms need.
 #[derive(Clone, Debug)]
 pub struct Tree {
     bodies: Vec<Body>,
-    /// Per hinge: its body.
-    hinge_body: Vec<usize>,
+    /// Per hinge: its body and its index within the body.
+    hinge_index: Vec<(usize, usize)>,
     /// `affects[h][b]`: hinge h moves body b (b is h's body or a descendant).
     affects: Vec<Vec<bool>>,
     nv: usize,
@@ -113,14 +123,14 @@ impl Tree {
     #[track_caller]
     pub fn new(bodies: Vec<Body>) -> Self {
         assert!(bodies[0].parent.is_none(), "body 0 must be the free root");
-        let mut hinge_body = Vec::new();
+        let mut hinge_index = Vec::new();
         for (b, body) in bodies.iter().enumerate() {
             if b > 0 {
                 assert!(body.parent.is_some_and(|p| p < b), "parents come first");
             }
-            hinge_body.extend(std::iter::repeat_n(b, body.hinges.len()));
+            hinge_index.extend((0..body.hinges.len()).map(|k| (b, k)));
         }
-        let nv = 6 + hinge_body.len();
+        let nv = 6 + hinge_index.len();
         assert!(nv <= MAX_DOFS, "{nv} DoFs exceed {MAX_DOFS}");
         let descends = |mut b: usize, from: usize| loop {
             if b == from {
@@ -131,13 +141,13 @@ impl Tree {
                 None => return false,
             }
         };
-        let affects = hinge_body
+        let affects = hinge_index
             .iter()
-            .map(|&hb| (0..bodies.len()).map(|b| descends(b, hb)).collect())
+            .map(|&(hb, _)| (0..bodies.len()).map(|b| descends(b, hb)).collect())
             .collect();
         Tree {
             bodies,
-            hinge_body,
+            hinge_index,
             affects,
             nv,
         }
@@ -245,37 +255,48 @@ impl Tree {
             .collect()
     }
 
-    /// One Euler step of `dt` under generalized forces `tau` (excluding damping, which is
-    /// applied implicitly here). `wrenches[b]` = (force at COM, torque), world frame, are
-    /// added through the Jacobians.
-    pub fn step(&self, s: &mut TreeState, tau: &[f64], wrenches: &[(DVec3, DVec3)], dt: f64) {
-        let nv = self.nv;
-        let mut k = Kinematics::default();
-        let mut kp = Kinematics::default();
-        let mut km = Kinematics::default();
-        self.kinematics(s, &mut k);
+    /// One Euler step of `dt` under generalized forces `tau` (damping excluded: it is applied
+    /// implicitly here). `external(b, rotation, com_velocity, angular_velocity)` returns the
+    /// external (force at COM, torque) on body b, world frame, from its current motion.
+    pub fn step(
+        &self,
+        s: &mut TreeState,
+        tau: &[f64],
+        ws: &mut Workspace,
+        dt: f64,
+        mut external: impl FnMut(usize, DQuat, DVec3, DVec3) -> (DVec3, DVec3),
+    ) {
         const EPS: f64 = 1e-6;
-        let mut sp = s.clone();
-        self.integrate_positions(&mut sp, &s.v, EPS);
-        self.kinematics(&sp, &mut kp);
-        let mut sm = s.clone();
-        self.integrate_positions(&mut sm, &s.v, -EPS);
-        self.kinematics(&sm, &mut km);
+        let nv = self.nv;
+        self.kinematics(s, &mut ws.k);
+        ws.sp.clone_from(s);
+        self.integrate_positions(&mut ws.sp, &s.v, EPS);
+        self.kinematics(&ws.sp, &mut ws.kp);
+        ws.sm.clone_from(s);
+        self.integrate_positions(&mut ws.sm, &s.v, -EPS);
+        self.kinematics(&ws.sm, &mut ws.km);
         let mut m = [[0.0f64; MAX_DOFS]; MAX_DOFS];
         let mut f = [0.0f64; MAX_DOFS];
         f[..nv].copy_from_slice(&tau[..nv]);
-        let dot = |j: &[DVec3; MAX_DOFS]| -> DVec3 { (0..nv).map(|i| j[i] * s.v[i]).sum() };
+        let dot = |j: &[DVec3; MAX_DOFS]| -> DVec3 {
+            let mut acc = DVec3::ZERO;
+            for i in 0..nv {
+                acc += j[i] * s.v[i];
+            }
+            acc
+        };
         for (b, body) in self.bodies.iter().enumerate() {
-            let j = self.jacobian(&k, b);
-            let (jp, jm) = (self.jacobian(&kp, b), self.jacobian(&km, b));
-            let rot = DMat3::from_quat(k.rot[b]);
+            let j = self.jacobian(&ws.k, b);
+            let (jp, jm) = (self.jacobian(&ws.kp, b), self.jacobian(&ws.km, b));
+            let rot = DMat3::from_quat(ws.k.rot[b]);
             let inertia = rot * DMat3::from_diagonal(body.inertia) * rot.transpose();
-            let w = dot(&j.ang);
+            let (v, w) = (dot(&j.lin), dot(&j.ang));
             let acc_lin = (dot(&jp.lin) - dot(&jm.lin)) / (2.0 * EPS);
             let acc_ang = (dot(&jp.ang) - dot(&jm.ang)) / (2.0 * EPS);
-            // Generalized force of gravity-free inertia bias and external wrench.
-            let force = wrenches[b].0 - body.mass * acc_lin;
-            let torque = wrenches[b].1 - inertia * acc_ang - w.cross(inertia * w);
+            let (fe, te) = external(b, ws.k.rot[b], v, w);
+            // Generalized force of the external wrench and the velocity-product (bias) terms.
+            let force = fe - body.mass * acc_lin;
+            let torque = te - inertia * acc_ang - w.cross(inertia * w);
             for r in 0..nv {
                 f[r] += j.lin[r].dot(force) + j.ang[r].dot(torque);
                 let (ml, ia) = (body.mass * j.lin[r], inertia * j.ang[r]);
@@ -284,35 +305,22 @@ impl Tree {
                 }
             }
         }
-        for (h, &hb) in self.hinge_body.iter().enumerate() {
-            let hinge = self.hinge(hb, h);
-            f[6 + h] -= hinge.damping * s.v[6 + h];
-            m[6 + h][6 + h] += dt * hinge.damping;
+        for (h, &(b, k)) in self.hinge_index.iter().enumerate() {
+            let d = self.bodies[b].hinges[k].damping;
+            f[6 + h] -= d * s.v[6 + h];
+            m[6 + h][6 + h] += dt * d;
         }
-        let qacc = cholesky_solve(&mut m, &mut f, nv);
-        for (v, a) in s.v.iter_mut().zip(qacc) {
+        cholesky_solve(&mut m, &mut f, nv);
+        for (v, a) in s.v.iter_mut().zip(&f[..nv]) {
             *v += dt * a;
         }
-        let v = s.v.clone();
-        self.integrate_positions(s, &v, dt);
-    }
-
-    fn hinge(&self, body: usize, h: usize) -> &Hinge {
-        let first = self
-            .hinge_body
-            .iter()
-            .position(|&b| b == body)
-            .expect("hinge body");
-        &self.bodies[body].hinges[h - first]
+        ws.sp.v.clone_from(&s.v);
+        self.integrate_positions(s, &ws.sp.v, dt);
     }
 }
 
-/// Solves `M x = f` for symmetric positive-definite `M` (upper triangle given), in place.
-fn cholesky_solve(
-    m: &mut [[f64; MAX_DOFS]; MAX_DOFS],
-    f: &mut [f64; MAX_DOFS],
-    n: usize,
-) -> Vec<f64> {
+/// Solves `M x = f` for symmetric positive-definite `M` (upper triangle given); `x` replaces `f`.
+fn cholesky_solve(m: &mut [[f64; MAX_DOFS]; MAX_DOFS], f: &mut [f64; MAX_DOFS], n: usize) {
     // Factor M = L Lᵀ, L stored in the lower triangle.
     for j in 0..n {
         let mut d = m[j][j];
@@ -347,5 +355,4 @@ fn cholesky_solve(
         }
         f[i] = s / m[i][i];
     }
-    f[..n].to_vec()
 }

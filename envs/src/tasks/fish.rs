@@ -63,7 +63,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use rapier3d::glamx::{DQuat, DVec3};
 
-use crate::articulated::{Body, Hinge, Kinematics, Tree, TreeState};
+use crate::articulated::{Body, Hinge, Kinematics, Tree, TreeState, Workspace};
 use crate::env::{Reward, Task};
 use crate::fluid::{Fluid, InertiaBox};
 use crate::render::scene::{Camera, Rgb, Scene};
@@ -175,7 +175,9 @@ pub struct Fish {
     variant: FishVariant,
     tree: Tree,
     state: TreeState,
+    /// Kinematics of `state` (refreshed after each control step).
     kin: Kinematics,
+    ws: Workspace,
     /// Each body's equivalent inertia box for the fluid.
     boxes: Vec<InertiaBox>,
     target: DVec3,
@@ -279,6 +281,7 @@ impl Fish {
             tree,
             state,
             kin,
+            ws: Workspace::default(),
             boxes,
             target: DVec3::new(0.0, 0.4, 0.1),
             action: [0.0; 5],
@@ -354,24 +357,19 @@ impl Fish {
     fn physics_step(&mut self) {
         let mut tau = [0.0; 13];
         tau[6..].copy_from_slice(&self.joint_torques());
-        let vel = self.tree.body_velocities(&self.kin, &self.state.v);
-        let wrenches: Vec<(DVec3, DVec3)> = vel
-            .iter()
-            .zip(&self.kin.rot)
-            .zip(&self.boxes)
-            .map(|(((lin, ang), rot), shape)| {
+        let (fluid, boxes) = (&self.fluid, &self.boxes);
+        self.tree.step(
+            &mut self.state,
+            &tau,
+            &mut self.ws,
+            PHYSICS_DT,
+            |b, rot, lin, ang| {
                 let inv = rot.inverse();
                 let local =
-                    self.fluid
-                        .local_wrench(shape, (inv * *lin).as_vec3(), (inv * *ang).as_vec3());
-                (
-                    *rot * local.force.as_dvec3(),
-                    *rot * local.torque.as_dvec3(),
-                )
-            })
-            .collect();
-        self.tree.step(&mut self.state, &tau, &wrenches, PHYSICS_DT);
-        self.tree.kinematics(&self.state, &mut self.kin);
+                    fluid.local_wrench(&boxes[b], (inv * lin).as_vec3(), (inv * ang).as_vec3());
+                (rot * local.force.as_dvec3(), rot * local.torque.as_dvec3())
+            },
+        );
     }
 
     /// Advances one control step with `action` (already validated and clipped).
@@ -382,6 +380,7 @@ impl Fish {
         for _ in 0..SUBSTEPS {
             self.physics_step();
         }
+        self.tree.kinematics(&self.state, &mut self.kin);
     }
 }
 
