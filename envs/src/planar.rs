@@ -461,7 +461,7 @@ impl Chain {
         mb.apply_displacements(&disp);
         mb.generalized_velocity_mut().copy_from_slice(qvel);
         mb.forward_kinematics(&w.bodies, false);
-        mb.update_rigid_bodies(&mut w.bodies, false);
+        mb.update_rigid_bodies(&mut w.bodies, true);
     }
 
     /// Sets the actuator controls (held until changed); each is multiplied by its gear.

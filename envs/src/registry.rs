@@ -40,6 +40,7 @@ macro_rules! tasks {
 
 tasks! {
     PendulumSwingup => tasks::pendulum::SPEC, tasks::pendulum::PendulumSwingup::new();
+    CartpoleSwingup => tasks::cartpole::SPEC, tasks::cartpole::CartpoleSwingup::new();
 }
 
 impl TaskId {

@@ -16,3 +16,9 @@
 /// the small-angle approximation at 0.05 rad (≈ 0.016 %) and semi-implicit Euler's frequency
 /// error (ω·dt)²/24 ≈ 0.03 % at dt = 0.02 s.
 pub const ENVS_PENDULUM_PERIOD_REL: f64 = 0.01;
+
+/// Frictionless cartpole: largest |E(t) − E(0)| over 10 s, relative to the pole's m·g·l. The
+/// integrator is semi-implicit Euler (symplectic: bounded, O(dt) energy oscillation, no drift)
+/// with 1.25 ms substeps, measured at 0.67 % (0.35 % at half the substep, 7 % at 8× it: the
+/// error scales with dt, as expected); f32 state adds ~1e-6 relative noise per step.
+pub const ENVS_CARTPOLE_ENERGY_REL: f64 = 0.01;
