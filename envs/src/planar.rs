@@ -174,6 +174,7 @@ pub struct ChainBuilder {
     ndofs: usize,
     damping: Vec<f32>,
     armature: Vec<f32>,
+    self_collisions: bool,
 }
 
 /// Collision group of robot geoms and of the ground.
@@ -194,7 +195,15 @@ impl ChainBuilder {
             ndofs: 0,
             damping: Vec::new(),
             armature: Vec::new(),
+            self_collisions: false,
         }
+    }
+
+    /// Lets robot geoms collide with each other, except a body with its parent (MuJoCo's
+    /// `contype`/`conaffinity` 1/1 with parent–child filtering). Call before adding bodies.
+    /// Off by default (robot geoms touch only the ground, MuJoCo `conaffinity = 0`).
+    pub fn self_collisions(&mut self, enabled: bool) {
+        self.self_collisions = enabled;
     }
 
     /// The world being built (e.g. to change integration parameters).
@@ -256,7 +265,11 @@ impl ChainBuilder {
                     .friction_combine_rule(CoefficientCombineRule::Max)
                     .collision_groups(InteractionGroups::new(
                         ROBOT,
-                        GROUND,
+                        if self.self_collisions {
+                            GROUND | ROBOT
+                        } else {
+                            GROUND
+                        },
                         InteractionTestMode::And,
                     ));
                 self.world

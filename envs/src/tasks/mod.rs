@@ -2,4 +2,6 @@
 //! state, differences from dm_control, version history).
 
 pub mod cartpole;
+pub mod cheetah;
 pub mod pendulum;
+pub mod walker;
