@@ -3,6 +3,7 @@
 
 use rfm_envs::tasks::pendulum::PendulumSwingup;
 
+#[allow(dead_code)] // shared presets; each test file uses its own
 #[path = "../../tests/common/tolerance.rs"]
 mod tolerance;
 

@@ -5,6 +5,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm_envs::{TaskId, make};
 
+#[allow(dead_code)] // shared presets; each test file uses its own
 #[path = "../../tests/common/tolerance.rs"]
 mod tolerance;
 
