@@ -7,10 +7,12 @@
 
 pub mod episode;
 pub mod gif;
+pub mod planar;
 pub mod raster;
 pub mod scene;
 
 pub use episode::{RenderError, RenderOptions, RolloutSummary, render_rollout};
 pub use gif::{GifError, GifWriter};
+pub use planar::{PlanarView, draw_chain};
 pub use raster::{Canvas, render};
 pub use scene::{Camera, Primitive, Rgb, Scene, Shape};

@@ -455,10 +455,10 @@ impl Task for Fish {
 
     fn draw(&self, scene: &mut Scene) {
         scene.camera = Camera::Perspective {
-            eye: [0.0, -1.1, 0.9],
+            eye: [0.0, -0.75, 0.55],
             target: [0.0, 0.0, 0.12],
             up: [0.0, 0.0, 1.0],
-            fovy: 45.0,
+            fovy: 50.0,
         };
         scene.polygon(
             &[
