@@ -57,14 +57,7 @@ fn vectorised(c: &mut Criterion) {
         let acts = actions(a * VEC_ENVS, STEPS / 10);
         let mut obs = vec![0.0; VEC_ENVS * d];
         let mut fin = vec![0.0; VEC_ENVS * d];
-        let mut out = vec![
-            StepOutcome {
-                reward: rfm_envs::Reward::new(0.0, &[]),
-                terminated: false,
-                truncated: false,
-            };
-            VEC_ENVS
-        ];
+        let mut out = vec![StepOutcome::default(); VEC_ENVS];
         pool.install(|| v.reset(&mut obs));
         g.bench_function(id.name(), |b| {
             b.iter(|| {

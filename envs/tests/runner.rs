@@ -16,14 +16,7 @@ fn run(task: TaskId, n: usize, threads: usize, steps: usize) -> (Vec<f32>, Vec<u
         let (d, a) = (spec.obs_dim(), spec.action_dim());
         let mut obs = vec![0.0; n * d];
         let mut fin = vec![0.0; n * d];
-        let mut out = vec![
-            StepOutcome {
-                reward: rfm_envs::Reward::new(0.0, &[]),
-                terminated: false,
-                truncated: false
-            };
-            n
-        ];
+        let mut out = vec![StepOutcome::default(); n];
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let mut actions = vec![0.0; n * a];
         let mut rewards = Vec::new();
@@ -71,14 +64,7 @@ fn episodes_autoreset_and_keep_the_final_observation() {
     let mut v = VecEnv::new(TaskId::PendulumSwingup, 2, 1);
     let mut obs = vec![0.0; 6];
     let mut fin = vec![f32::NAN; 6];
-    let mut out = vec![
-        StepOutcome {
-            reward: rfm_envs::Reward::new(0.0, &[]),
-            terminated: false,
-            truncated: false
-        };
-        2
-    ];
+    let mut out = vec![StepOutcome::default(); 2];
     v.reset(&mut obs);
     for t in 1..=1000 {
         let prev = obs.clone();
@@ -106,14 +92,7 @@ fn a_bad_row_is_reported_and_nothing_steps() {
     let mut v = VecEnv::new(TaskId::CartpoleSwingup, 3, 0);
     let mut obs = vec![0.0; 15];
     let mut fin = vec![0.0; 15];
-    let mut out = vec![
-        StepOutcome {
-            reward: rfm_envs::Reward::new(0.0, &[]),
-            terminated: false,
-            truncated: false
-        };
-        3
-    ];
+    let mut out = vec![StepOutcome::default(); 3];
     v.reset(&mut obs);
     let before = obs.clone();
     let e = v
