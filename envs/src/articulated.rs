@@ -24,6 +24,9 @@
 //! hinges `q⁺ = q + h v⁺`, root position `x⁺ = x + h v⁺_lin`, root orientation
 //! `R⁺ = R · exp(h ω⁺_local)`.
 
+// Dense linear algebra over DoF indices reads best as index loops.
+#![allow(clippy::needless_range_loop)]
+
 use rapier3d::glamx::{DMat3, DQuat, DVec3};
 
 /// Most velocity DoFs a tree may have.
