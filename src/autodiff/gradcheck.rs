@@ -172,7 +172,7 @@ where
                 let rel = mixed_err(a, numeric);
                 report.elements_checked += 1;
                 report.max_abs_err = report.max_abs_err.max(abs);
-                if !(rel <= report.max_rel_err) {
+                if rel.is_nan() || rel > report.max_rel_err {
                     report.max_rel_err = rel;
                     report.worst_element = Some((k, r, c));
                 }
@@ -198,7 +198,7 @@ where
         let jv_u = (dot(&u, &yp) - dot(&u, &ym)) / (2.0 * h);
         let v_jtu: f64 = dirs.iter().zip(&analytic).map(|(d, g)| dot(d, g)).sum();
         let e = mixed_err(jv_u, v_jtu);
-        if !(e <= report.adjoint_rel_err) {
+        if e.is_nan() || e > report.adjoint_rel_err {
             report.adjoint_rel_err = e;
         }
     }

@@ -8,17 +8,11 @@ use rfm::autodiff::catalog::primitive_cases;
 use rfm::autodiff::gradcheck::{self, DEFAULT_TOLERANCE, GradcheckConfig};
 
 /// Options of `rfm selfcheck`.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct SelfcheckArgs {
     /// Seed of the random inputs, cotangents and directions.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-}
-
-impl Default for SelfcheckArgs {
-    fn default() -> Self {
-        Self { seed: 0 }
-    }
 }
 
 /// Shapes `(m, n)` at which each primitive is checked: a single element, a row, a column, and
