@@ -24,7 +24,9 @@
 //! ```
 
 mod backward;
+pub mod catalog;
 mod ctx;
+pub mod gradcheck;
 mod op;
 pub mod ops;
 mod pool;

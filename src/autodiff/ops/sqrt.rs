@@ -38,6 +38,7 @@ mod tests {
 
     /// Expected numbers computed independently (Python `math`, double precision).
     #[test]
+    #[allow(clippy::approx_constant)]
     fn sqrt_value_and_vjp_match_independent_reference_values() {
         let mut t = Tape::<f64>::new();
         let x = t.leaf(array![[0.5, 1.0, 4.0]]);
