@@ -21,6 +21,12 @@ pub struct ParamVars {
 }
 
 impl ParamVars {
+    /// Wraps handles already on a tape, one per array of a store, in the store's order (e.g. the
+    /// inputs a gradient checker recorded). [`Params::bind`] is the usual way to get them.
+    pub fn from_vars(vars: Vec<Var>) -> Self {
+        Self { vars }
+    }
+
     /// The handle of parameter `id`.
     pub fn get(&self, id: ParamId) -> Var {
         self.vars[id.index()]

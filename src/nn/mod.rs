@@ -13,6 +13,7 @@ pub mod linear;
 pub mod mlp;
 pub mod mlp_fast;
 pub mod params;
+pub mod residual;
 pub mod scratch;
 
 pub use activation::Activation;
@@ -23,4 +24,5 @@ pub use linear::Linear;
 pub use mlp::Mlp;
 pub use mlp_fast::MlpWorkspace;
 pub use params::{ParamId, Params};
+pub use residual::{ResMlp, ResMlpWorkspace, Residual};
 pub use scratch::Scratch;

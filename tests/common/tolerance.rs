@@ -34,6 +34,17 @@ pub const INIT_SIGMAS: f64 = 5.0;
 /// a different order (GEMM blocking), relative 1e-12 of the output scale.
 pub const MLP_FAST_VS_TAPE_F64_REL: f64 = 1e-12;
 
+/// Gradient checks of composed networks (MLP, residual blocks) in f64: the autodiff checker's
+/// own bound for smooth functions of inputs with |x| ≤ 3 (see
+/// `rfm::autodiff::gradcheck::DEFAULT_TOLERANCE` for the derivation), unchanged: the networks
+/// are compositions of the checked primitives with O(1) weights.
+pub const NN_GRADCHECK_F64: f64 = rfm::autodiff::gradcheck::DEFAULT_TOLERANCE;
+
+/// Activation scalar forms (fast paths) against the tape primitives in f64: the same formula
+/// evaluated with possibly different association; a few ulps, 1e-14 absolute for |z| ≤ 10
+/// (values ≤ 10, derivatives ≤ 1.2).
+pub const ACTIVATION_SCALAR_VS_TAPE_F64_ABS: f64 = 1e-14;
+
 /// Fast paths in f32 against the same computation in f64: inner products of length ≤ 256 in f32
 /// have relative error ≤ ~√256·6e-8 ≈ 1e-6 typically; 1e-4 relative to the output scale, with
 /// three layers compounding.
