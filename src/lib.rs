@@ -13,6 +13,7 @@
 pub mod audit;
 pub mod autodiff;
 pub mod checkpoint;
+pub mod cli;
 pub mod estimators;
 pub mod nn;
 pub mod optim;

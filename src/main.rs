@@ -13,7 +13,10 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Run every special-case check of the estimator family and print variance tables.
+    Audit(rfm::cli::audit::AuditArgs),
+}
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
@@ -22,6 +25,6 @@ fn main() -> anyhow::Result<ExitCode> {
             println!("rfm {}: nothing to run yet", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
-        Some(c) => match c {},
+        Some(Command::Audit(args)) => Ok(rfm::cli::audit::run(&args)?),
     }
 }

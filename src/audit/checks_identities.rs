@@ -12,11 +12,7 @@ use crate::paths::conversions::{data_to_velocity, noise_to_velocity};
 use crate::paths::{PathKind, ProbabilityPath};
 
 /// Runs one member on the case's samples and returns `(x_t, μ̂_0, μ̂_1, NE, GE)`.
-fn run(
-    case: &Case,
-    path: &PathKind,
-    control_variate: ControlVariate,
-) -> [Array2<f64>; 5] {
+fn run(case: &Case, path: &PathKind, control_variate: ControlVariate) -> [Array2<f64>; 5] {
     let mut rng = case.rng();
     let mut q = case.analytic_q(&mut rng);
     let x_t = case.x_t(path, &mut rng);

@@ -7,9 +7,7 @@ use super::gaussian::GaussianTarget;
 use super::report::CheckOutcome;
 use super::targets::AnalyticQ;
 use crate::estimators::prior::{qne::qne_noise_target, qsm::qsm_score, sdac::sdac_minimiser};
-use crate::estimators::{
-    ControlVariate, EstimatorConfig, LogTarget, RfmEstimator, TargetForm,
-};
+use crate::estimators::{ControlVariate, EstimatorConfig, LogTarget, RfmEstimator, TargetForm};
 use crate::paths::conversions::noise_to_score;
 use crate::paths::{PathKind, ProbabilityPath, VePath, VpPath};
 
@@ -104,7 +102,12 @@ pub fn check_qsm_is_one_particle(case: &Case) -> CheckOutcome {
         .mu_0
         .to_owned();
     let mut score = Array2::zeros(mu_0.dim());
-    noise_to_score(&vec![c; case.states], x_t.view(), mu_0.view(), score.view_mut());
+    noise_to_score(
+        &vec![c; case.states],
+        x_t.view(),
+        mu_0.view(),
+        score.view_mut(),
+    );
     let mut reference = Array2::zeros(mu_0.dim());
     for b in 0..case.states {
         reference
@@ -135,7 +138,10 @@ pub fn check_qsm_error_shrinks(case: &Case) -> CheckOutcome {
         unreachable!("diagonal quadratic family")
     };
     let target = GaussianTarget::from_quadratic(centre, hessian, case.temperature);
-    let min_var = target.covariance.diag().fold(f64::INFINITY, |m, &v| m.min(v));
+    let min_var = target
+        .covariance
+        .diag()
+        .fold(f64::INFINITY, |m, &v| m.min(v));
     let x_t = quad.x_t(&crate::paths::LinearPath, &mut rng);
     let mut q = q_fn.clone();
     let mut worst: f64 = 0.0;

@@ -62,7 +62,14 @@ pub fn check_stein_mean_zero(case: &Case, path: &PathKind, accepted: usize) -> C
                     points[[r, j]] = (x_t[[b, j]] - c.beta_t * proposal[[r, j]]) / c.alpha_t;
                 }
             }
-            target.evaluate(&mut q, points.view(), batch, &mut scratch, log_p.view_mut(), grad.view_mut());
+            target.evaluate(
+                &mut q,
+                points.view(),
+                batch,
+                &mut scratch,
+                log_p.view_mut(),
+                grad.view_mut(),
+            );
             noise_posterior_scores(&[c], proposal.view(), grad.view(), batch, score.view_mut());
             proposals += batch;
             for r in 0..batch {

@@ -54,7 +54,9 @@ impl GaussianTarget {
         let r = (&x - &(&self.mean * c.alpha_t))
             .into_shape_with_order((n, 1))
             .expect("column");
-        spd_solve(&self.s_t(c), &r).into_shape_with_order(n).expect("vector")
+        spd_solve(&self.s_t(c), &r)
+            .into_shape_with_order(n)
+            .expect("vector")
     }
 
     /// `E[x_1 | x_t = x]`.

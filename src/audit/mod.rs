@@ -5,10 +5,14 @@
 
 pub mod case;
 pub mod checks_gaussian;
+pub mod checks_idem;
 pub mod checks_identities;
 pub mod checks_prior;
 pub mod checks_stein;
 pub mod gaussian;
 pub mod quadrature;
+pub mod regression;
 pub mod report;
+pub mod run;
 pub mod targets;
+pub mod variance;

@@ -85,7 +85,10 @@ pub fn check_tanh_quadrature_snis(samples_per_state: usize, seed: u64) -> Vec<Ch
     let x_t = Array2::from_elem((1, 1), TANH_U_T);
     let members = [
         ("eta=0", ControlVariate::NOISE_EXPECTATION),
-        ("plug-in", ControlVariate::Plugin(PluginCoefficient::default())),
+        (
+            "plug-in",
+            ControlVariate::Plugin(PluginCoefficient::default()),
+        ),
         ("eta=1", ControlVariate::GRADIENT_EXPECTATION),
     ];
     let mut q = tanh_problem_q();

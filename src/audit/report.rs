@@ -85,11 +85,7 @@ impl AuditReport {
             );
         }
         let failed = self.checks.iter().filter(|c| !c.passed()).count();
-        out += &format!(
-            "\n{} checks, {} failed\n",
-            self.checks.len(),
-            failed
-        );
+        out += &format!("\n{} checks, {} failed\n", self.checks.len(), failed);
         out
     }
 }

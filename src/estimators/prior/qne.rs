@@ -21,8 +21,15 @@ pub fn qne_noise_target<T: Scalar, A: ActionValue<T> + ?Sized>(
     eps: ArrayView2<T>,
     q: &mut A,
 ) -> Array1<T> {
-    assert!(alpha_bar > 0.0 && alpha_bar < 1.0, "ᾱ = {alpha_bar} must lie in (0, 1)");
-    assert_eq!(eps.ncols(), x_t.len(), "noise dimension differs from the action's");
+    assert!(
+        alpha_bar > 0.0 && alpha_bar < 1.0,
+        "ᾱ = {alpha_bar} must lie in (0, 1)"
+    );
+    assert_eq!(
+        eps.ncols(),
+        x_t.len(),
+        "noise dimension differs from the action's"
+    );
     let (k, d) = eps.dim();
     let sqrt_ab = alpha_bar.sqrt();
     let sqrt_1m = (1.0 - alpha_bar).sqrt();
@@ -37,7 +44,10 @@ pub fn qne_noise_target<T: Scalar, A: ActionValue<T> + ?Sized>(
     let mut grad = Array2::<T>::zeros((k, d));
     q.evaluate(actions.view(), k, q_values.view_mut(), grad.view_mut());
     // [RFM:Claim.eta-zero-is-qne] softmax of Q/λ over the K candidates
-    let logits: Vec<f64> = q_values.iter().map(|v| Scalar::to_f64(*v) / temperature).collect();
+    let logits: Vec<f64> = q_values
+        .iter()
+        .map(|v| Scalar::to_f64(*v) / temperature)
+        .collect();
     let top = logits.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let unnormalised: Vec<f64> = logits.iter().map(|l| (l - top).exp()).collect();
     let total: f64 = unnormalised.iter().sum();

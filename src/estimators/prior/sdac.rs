@@ -37,13 +37,17 @@ pub fn sdac_minimiser<T: Scalar, A: ActionValue<T> + ?Sized>(
     q: &mut A,
     max_steps: usize,
 ) -> SdacMinimiser {
-    assert!(alpha_bar > 0.0 && alpha_bar < 1.0, "ᾱ = {alpha_bar} must lie in (0, 1)");
+    assert!(
+        alpha_bar > 0.0 && alpha_bar < 1.0,
+        "ᾱ = {alpha_bar} must lie in (0, 1)"
+    );
     let (k, d) = eps.dim();
     assert_eq!(d, x_t.len(), "noise dimension differs from the action's");
     let mut actions = Array2::<T>::zeros((k, d));
     for i in 0..k {
         for j in 0..d {
-            let a = (Scalar::to_f64(x_t[j]) - (1.0 - alpha_bar).sqrt() * Scalar::to_f64(eps[[i, j]]))
+            let a = (Scalar::to_f64(x_t[j])
+                - (1.0 - alpha_bar).sqrt() * Scalar::to_f64(eps[[i, j]]))
                 / alpha_bar.sqrt();
             actions[[i, j]] = T::from_f64(a);
         }

@@ -1,0 +1,3 @@
+//! Subcommands of the `rfm` binary (argument structs and their runners).
+
+pub mod audit;
