@@ -13,7 +13,6 @@
 pub mod audit;
 pub mod autodiff;
 pub mod checkpoint;
-pub mod cli;
 pub mod estimators;
 pub mod nn;
 pub mod optim;

@@ -1,5 +1,7 @@
 //! The `rfm` command-line tool.
 
+mod cli;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -14,17 +16,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check every autodiff primitive's gradient against finite differences (f64) and print a table.
+    Selfcheck(cli::selfcheck::SelfcheckArgs),
     /// Run every special-case check of the estimator family and print variance tables.
-    Audit(rfm::cli::audit::AuditArgs),
+    Audit(cli::audit::AuditArgs),
 }
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    match cli.command {
-        None => {
-            println!("rfm {}: nothing to run yet", env!("CARGO_PKG_VERSION"));
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Audit(args)) => Ok(rfm::cli::audit::run(&args)?),
-    }
+    // Until the agent exists, the default job is the gradient self-check.
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Selfcheck(cli::selfcheck::SelfcheckArgs::default()));
+    let ok = match command {
+        Command::Selfcheck(args) => cli::selfcheck::run(&args),
+        Command::Audit(args) => cli::audit::run(&args)?,
+    };
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
