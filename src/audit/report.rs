@@ -61,12 +61,12 @@ impl AuditReport {
     /// Human-readable tables.
     pub fn to_text(&self) -> String {
         let mut out = format!(
-            "rfm audit: K = {}, seed = {}\n\n{:<42} {:<16} {:>12} {:>10}  {}\n",
+            "rfm audit: K = {}, seed = {}\n\n{:<38} {:<36} {:>10} {:>9}  {}\n",
             self.samples_per_state, self.seed, "claim", "path", "max |diff|", "tolerance", "pass"
         );
         for c in &self.checks {
             out += &format!(
-                "{:<42} {:<16} {:>12.3e} {:>10.1e}  {}\n",
+                "{:<38} {:<36} {:>10.2e} {:>9.1e}  {}\n",
                 c.claim,
                 c.path,
                 c.max_abs_difference,

@@ -103,3 +103,46 @@ impl<T: Scalar> ActionValue<T> for AnalyticQ {
         }
     }
 }
+
+impl<T: Scalar> crate::estimators::prior::idem_dqs::TapeActionValue<T> for AnalyticQ {
+    fn q_on_tape(
+        &self,
+        tape: &mut crate::autodiff::Tape<T>,
+        actions: crate::autodiff::Var,
+    ) -> crate::autodiff::Var {
+        let to_t = |a: &Array2<f64>| a.mapv(T::from_f64);
+        match self {
+            AnalyticQ::Quadratic { centre, hessian } => {
+                let d = centre.len();
+                let minus_centre = tape.constant(to_t(
+                    &(-centre.clone())
+                        .into_shape_with_order((1, d))
+                        .expect("1×d"),
+                ));
+                let diff = tape.add_row(actions, minus_centre);
+                let h = tape.constant(to_t(hessian));
+                let h_diff = tape.matmul(diff, h);
+                let quad = tape.mul(diff, h_diff);
+                let total = tape.sum_cols(quad);
+                tape.scale(total, T::from_f64(-0.5))
+            }
+            AnalyticQ::DoubleWell {
+                depth,
+                radius,
+                tilt,
+            } => {
+                let d = tilt.len();
+                let sq = tape.square(actions);
+                let gap = tape.add_scalar(sq, T::from_f64(-radius * radius));
+                let gap_sq = tape.square(gap);
+                let well = tape.scale(gap_sq, T::from_f64(-depth));
+                let wells = tape.sum_cols(well);
+                let tilt_col = tape.constant(to_t(
+                    &tilt.clone().into_shape_with_order((d, 1)).expect("d×1"),
+                ));
+                let linear = tape.matmul(actions, tilt_col);
+                tape.add(wells, linear)
+            }
+        }
+    }
+}
