@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::report::CheckOutcome;
 use super::targets::AnalyticQ;
-use crate::estimators::log_target::log_sech2;
+use crate::autodiff::ops::log_sech2::log_sech2_of;
 use crate::estimators::{
     ControlVariate, EstimatorConfig, LogTarget, PluginCoefficient, RfmEstimator, TargetForm,
 };
@@ -43,7 +43,8 @@ pub fn tanh_posterior_by_quadrature(intervals: usize) -> (f64, f64) {
     let sd = (1.0 - TANH_T) / TANH_T;
     let log_f = |u: f64| {
         let a = u.tanh();
-        -(a - 0.6f64).powi(2) / TANH_TEMPERATURE + log_sech2(u) - 0.5 * ((u - centre) / sd).powi(2)
+        -(a - 0.6f64).powi(2) / TANH_TEMPERATURE + log_sech2_of(u)
+            - 0.5 * ((u - centre) / sd).powi(2)
     };
     let shift = log_f(0.69);
     let (mut z, mut m1) = (0.0, 0.0);
