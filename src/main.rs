@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Check every autodiff primitive's gradient against finite differences (f64) and print a table.
     Selfcheck(cli::selfcheck::SelfcheckArgs),
+    /// Run every special-case check of the estimator family and print variance tables.
+    Audit(cli::audit::AuditArgs),
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -28,6 +30,7 @@ fn main() -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| Command::Selfcheck(cli::selfcheck::SelfcheckArgs::default()));
     let ok = match command {
         Command::Selfcheck(args) => cli::selfcheck::run(&args),
+        Command::Audit(args) => cli::audit::run(&args)?,
     };
     Ok(if ok {
         ExitCode::SUCCESS
