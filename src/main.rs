@@ -20,6 +20,11 @@ enum Command {
     Selfcheck(cli::selfcheck::SelfcheckArgs),
     /// Run every special-case check of the estimator family and print variance tables.
     Audit(cli::audit::AuditArgs),
+    /// List the control tasks or check one with random actions.
+    Envs {
+        #[command(subcommand)]
+        command: cli::envs::EnvsCommand,
+    },
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -31,6 +36,10 @@ fn main() -> anyhow::Result<ExitCode> {
     let ok = match command {
         Command::Selfcheck(args) => cli::selfcheck::run(&args),
         Command::Audit(args) => cli::audit::run(&args)?,
+        Command::Envs { command } => {
+            cli::envs::run(command)?;
+            true
+        }
     };
     Ok(if ok {
         ExitCode::SUCCESS
