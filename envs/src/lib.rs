@@ -26,10 +26,15 @@
 //! - [`tolerance`]: dm_control's reward shaping.
 //! - [`world`], [`planar`]: the rapier world and the planar articulated-body builder.
 //! - [`tasks`]: one module per task.
+//! - [`fluid`]: the inertia-box fluid model (fish).
+//! - [`render`]: scenes, a 2-D rasteriser and animated GIFs (`rfm render`).
 
+pub mod articulated;
 pub mod env;
+pub mod fluid;
 pub mod planar;
 pub mod registry;
+pub mod render;
 pub mod runner;
 pub mod spec;
 pub mod tasks;

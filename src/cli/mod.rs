@@ -2,4 +2,5 @@
 
 pub mod audit;
 pub mod envs;
+pub mod render;
 pub mod selfcheck;

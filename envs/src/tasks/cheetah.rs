@@ -319,4 +319,14 @@ impl Task for CheetahRun {
         );
         Reward::new(speed, &[("speed", speed)])
     }
+
+    fn draw(&self, scene: &mut crate::render::Scene) {
+        let view = crate::render::PlanarView {
+            half_width: 1.6,
+            center_z: 0.6,
+            track: true,
+            ground: true,
+        };
+        crate::render::draw_chain(&self.chain, view, scene);
+    }
 }

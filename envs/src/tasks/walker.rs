@@ -272,4 +272,14 @@ impl Task for Walker {
             ],
         )
     }
+
+    fn draw(&self, scene: &mut crate::render::Scene) {
+        let view = crate::render::PlanarView {
+            half_width: 1.6,
+            center_z: 1.0,
+            track: true,
+            ground: true,
+        };
+        crate::render::draw_chain(&self.chain, view, scene);
+    }
 }
