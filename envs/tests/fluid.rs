@@ -6,7 +6,7 @@ use rapier3d::prelude::*;
 use rfm_envs::fluid::{Fluid, InertiaBox};
 use rfm_envs::world::World;
 
-#[path = "../../tests/common/tolerance.rs"]
+#[path = "common/tolerance.rs"]
 #[allow(dead_code)] // shared presets: each test file uses a few
 mod tolerance;
 use tolerance::{ENVS_FLUID_COAST_REL, ENVS_FLUID_FORMULA_REL};

@@ -6,7 +6,7 @@ use rfm_envs::render::gif::palette_index;
 use rfm_envs::render::{Camera, Canvas, RenderOptions, Rgb, Scene, render, render_rollout};
 use rfm_envs::{TaskId, make};
 
-#[path = "../../tests/common/tolerance.rs"]
+#[path = "common/tolerance.rs"]
 #[allow(dead_code)] // shared presets: each test file uses a few
 mod tolerance;
 use tolerance::ENVS_RENDER_DISC_AREA_REL;
