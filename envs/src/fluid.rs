@@ -1,5 +1,6 @@
-//! Fluid forces on rigid bodies: MuJoCo's inertia-based fluid model, applied as external
-//! forces and torques to rapier bodies before each physics step.
+//! Fluid forces on rigid bodies: MuJoCo's inertia-based fluid model. [`Fluid::local_wrench`]
+//! is the model; [`Fluid::apply`] adds it to a rapier body before a physics step, and fish's
+//! articulated solver ([`crate::articulated`]) feeds it each body's velocity every step.
 //!
 //! rapier has no fluid. dm_control's fish swims in MuJoCo's *inertia-based* fluid model
 //! (`<option density="5000"/>`, viscosity 0), which this module re-derives and documents.

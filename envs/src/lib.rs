@@ -27,6 +27,7 @@
 //! - [`world`], [`planar`]: the rapier world and the planar articulated-body builder.
 //! - [`tasks`]: one module per task.
 //! - [`fluid`]: the inertia-box fluid model (fish).
+//! - [`articulated`]: a contact-free articulated tree integrated like MuJoCo's Euler (fish).
 //! - [`render`]: scenes, a 2-D rasteriser and animated GIFs (`rfm render`).
 
 pub mod articulated;

@@ -70,6 +70,7 @@ pub fn run(args: RenderArgs) -> Result<()> {
     opts.width = args.width;
     opts.height = args.height;
     opts.antialias = !args.no_antialias;
+    opts.validate()?;
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
     let mut action_rng = ChaCha8Rng::seed_from_u64(args.seed.wrapping_add(1));
     let policy = args.policy;

@@ -35,6 +35,29 @@ impl RenderOptions {
             antialias: true,
         }
     }
+    /// Checks the options: `every ≥ 1`, sides in 16..=4096 pixels.
+    ///
+    /// # Errors
+    /// [`RenderError::BadOption`] naming the first bad option.
+    pub fn validate(&self) -> Result<(), RenderError> {
+        let bad = |name, value, allowed| {
+            Err(RenderError::BadOption {
+                name,
+                value,
+                allowed,
+            })
+        };
+        if self.every == 0 {
+            return bad("every", 0, "at least 1");
+        }
+        if !(16..=4096).contains(&self.width) {
+            return bad("width", self.width, "16..=4096 pixels");
+        }
+        if !(16..=4096).contains(&self.height) {
+            return bad("height", self.height, "16..=4096 pixels");
+        }
+        Ok(())
+    }
     /// Frames a rollout writes: the initial state plus one every `every` steps.
     pub fn frame_count(&self) -> usize {
         1 + self.steps / self.every.max(1)
