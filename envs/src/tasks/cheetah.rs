@@ -6,7 +6,7 @@
 //! ## Spaces
 //! - Action (6): `bthigh`, `bshin`, `bfoot`, `fthigh`, `fshin`, `ffoot` ∈ [−1, 1]; gears
 //!   120, 90, 60, 90, 60, 30 → hinge torques in N·m.
-//! - Observation (17): `position` (8) = qpos[1:] = [rootz (torso z − 0.7, m), rooty (pitch,
+//! - Observation (17): `position` (8) = `qpos[1:]` = [rootz (torso z − 0.7, m), rooty (pitch,
 //!   rad), 6 hinge angles (rad)]; `velocity` (9) = qvel = [ẋ, ż, pitch rate, 6 hinge rates].
 //!
 //! ## Reward
