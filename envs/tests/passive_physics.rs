@@ -84,3 +84,40 @@ fn cartpole_frictionless_conserves_energy() {
         worst / scale
     );
 }
+
+/// Body masses as MuJoCo computes them from the MJCF: the cheetah is rescaled to 14 kg
+/// (`settotalmass`), the walker's capsules have density 1000 (volume π r² L + 4/3 π r³).
+#[test]
+fn masses_match_the_mjcf() {
+    use rfm_envs::tasks::{cheetah::CheetahRun, walker::Walker};
+    use std::f32::consts::PI;
+    let cheetah = CheetahRun::new();
+    let total: f32 = cheetah.chain().geoms().map(|(_, _, g)| g.mass).sum();
+    assert!((total - 14.0).abs() < 1e-4, "cheetah mass {total}");
+
+    let capsule =
+        |r: f32, half: f32| 1000.0 * (PI * r * r * 2.0 * half + 4.0 / 3.0 * PI * r.powi(3));
+    let walker = Walker::walk();
+    let expected = [
+        capsule(0.07, 0.3),
+        capsule(0.05, 0.225),
+        capsule(0.04, 0.25),
+        capsule(0.05, 0.1),
+        capsule(0.05, 0.225),
+        capsule(0.04, 0.25),
+        capsule(0.05, 0.1),
+    ];
+    for (body, want) in walker.bodies().into_iter().zip(expected) {
+        let got = walker.chain().mass(body);
+        assert!(
+            (got - want).abs() < 1e-3 * want,
+            "walker body mass {got} vs {want}"
+        );
+        // The rigid body rapier simulates carries the same mass.
+        let rb_mass = walker.chain().rigid_body(body).mass();
+        assert!(
+            (rb_mass - want).abs() < 1e-3 * want,
+            "rapier mass {rb_mass} vs {want}"
+        );
+    }
+}
