@@ -35,8 +35,8 @@
 //! - Integrator and contacts: rapier's semi-implicit Euler with TGS-soft contacts (one solver
 //!   iteration) instead of MuJoCo's Euler with soft-constraint contacts; springs are explicit and
 //!   damping implicit in both. Trajectories differ; gait statistics should be similar.
-//! - Joint limits are rapier's reactive limits (overshoot ≈ |q̇|·dt) instead of MuJoCo's soft
-//!   limits; torsional and rolling friction (MuJoCo condim 3 has neither; ignored) are absent.
+//! - Joint limits are rapier's reactive limits (overshoot ≈ |q̇|·dt, up to 6–9° under bang-bang
+//!   actions) instead of MuJoCo's soft limits; torsional and rolling friction (MuJoCo condim 3 has neither; ignored) are absent.
 //! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
 //!
 //! ## Version history
