@@ -36,7 +36,10 @@
 //!   iteration) instead of MuJoCo's Euler with soft-constraint contacts; springs are explicit and
 //!   damping implicit in both. Trajectories differ; gait statistics should be similar.
 //! - Joint limits are rapier's reactive limits (overshoot ≈ |q̇|·dt, up to 6–9° under bang-bang
-//!   actions) instead of MuJoCo's soft limits; torsional and rolling friction (MuJoCo condim 3 has neither; ignored) are absent.
+//!   actions) instead of MuJoCo's soft limits.
+//! - Friction cone: rapier's Coulomb cone vs MuJoCo's pyramidal cone (condim 3: sliding
+//!   friction only in both). The random-policy return is higher than dm_control's
+//!   (6.4 ± 7.0 vs 3.7 ± 1.0 over 20 episodes; see paper-notes/envs-vs-dm_control.md).
 //! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
 //!
 //! ## Version history
