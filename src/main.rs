@@ -1,10 +1,10 @@
 //! The `rfm` command-line tool.
 
+mod cli;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-mod cli;
 
 /// Reverse Flow Matching for online RL, on a CPU.
 #[derive(Parser)]
@@ -16,6 +16,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check every autodiff primitive's gradient against finite differences (f64) and print a table.
+    Selfcheck(cli::selfcheck::SelfcheckArgs),
+    /// Run every special-case check of the estimator family and print variance tables.
+    Audit(cli::audit::AuditArgs),
     /// List the control tasks or check one with random actions.
     Envs {
         #[command(subcommand)]
@@ -25,14 +29,21 @@ enum Command {
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    match cli.command {
-        None => {
-            println!("rfm {}: nothing to run yet", env!("CARGO_PKG_VERSION"));
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Envs { command }) => {
+    // Until the agent exists, the default job is the gradient self-check.
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Selfcheck(cli::selfcheck::SelfcheckArgs::default()));
+    let ok = match command {
+        Command::Selfcheck(args) => cli::selfcheck::run(&args),
+        Command::Audit(args) => cli::audit::run(&args)?,
+        Command::Envs { command } => {
             cli::envs::run(command)?;
-            Ok(ExitCode::SUCCESS)
+            true
         }
-    }
+    };
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
