@@ -18,6 +18,13 @@ struct Cli {
 enum Command {
     /// Check every autodiff primitive's gradient against finite differences (f64) and print a table.
     Selfcheck(cli::selfcheck::SelfcheckArgs),
+    /// Run every special-case check of the estimator family and print variance tables.
+    Audit(cli::audit::AuditArgs),
+    /// List the control tasks or check one with random actions.
+    Envs {
+        #[command(subcommand)]
+        command: cli::envs::EnvsCommand,
+    },
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -28,6 +35,11 @@ fn main() -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| Command::Selfcheck(cli::selfcheck::SelfcheckArgs::default()));
     let ok = match command {
         Command::Selfcheck(args) => cli::selfcheck::run(&args),
+        Command::Audit(args) => cli::audit::run(&args)?,
+        Command::Envs { command } => {
+            cli::envs::run(command)?;
+            true
+        }
     };
     Ok(if ok {
         ExitCode::SUCCESS

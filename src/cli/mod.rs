@@ -1,3 +1,5 @@
 //! Subcommands of the `rfm` binary, one file each.
 
+pub mod audit;
+pub mod envs;
 pub mod selfcheck;
