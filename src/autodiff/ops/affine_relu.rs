@@ -10,12 +10,9 @@
 use ndarray::{ArrayView2, Zip};
 
 use crate::Scalar;
-use crate::autodiff::ctx::Ctx;
+use crate::autodiff::ctx::{Ctx, PARALLEL_MIN_LEN};
 use crate::autodiff::{Op, Tape, Var};
 use crate::scalar::gemm;
-
-/// Element count from which the elementwise passes are split across rayon threads.
-const PARALLEL_MIN_LEN: usize = 1 << 15;
 
 impl<T: Scalar> Tape<T> {
     /// Fused `relu(x·w + b)`; same shapes as [`Tape::affine`].
