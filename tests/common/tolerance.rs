@@ -4,6 +4,26 @@
 
 // ---------------------------------------------------------------- autodiff (gradient checks)
 
+/// Gradient check in f64 (central differences and adjoint test, mixed error
+/// `|a − n| / max(1, |a|, |n|)`). Defined once in the library, where its derivation is
+/// written (`rfm::autodiff::gradcheck::DEFAULT_TOLERANCE`): truncation `O(h²)` plus rounding
+/// `O(ε/h)` at `h = ε^{1/3}` bound the error by ≈ 9e-8 on the checked domains; 1e-6 leaves 10×.
+pub const GRADCHECK_F64: f64 = rfm::autodiff::gradcheck::DEFAULT_TOLERANCE;
+
+/// Fused op vs its composition from primitives, both in f64, inputs `|x| ≤ 5`, rows of at most 8,
+/// mixed error. Both are exact up to rounding except where the composed form cancels: the worst
+/// is `ln(1 − tanh² x)`, whose relative error is `≈ ε / sech² x ≤ 2.2e-16 · cosh²(5) ≈ 1.2e-12`;
+/// the others are `O(n ε) ≈ 2e-15`. 1e-10 leaves ~100× over the worst case.
+pub const FUSED_VS_COMPOSED_F64: f64 = 1e-10;
+
+/// The same computation in f32 and in f64 on the same (f32-representable) inputs, mixed error.
+/// Each primitive is correctly rounded up to a few ulps, `ε₃₂ = 1.19e-7`; a reduction of up to
+/// `n = 64` terms adds `n ε₃₂ Σ|terms|`, and the composites chain up to ~8 ops whose condition
+/// numbers on the checked domains stay below ~10 (e.g. `1/x` at `x ≥ 0.2`, `exp` at `|x| ≤ 2`):
+/// `(64 + 8) · 1.19e-7 · 10 ≈ 9e-5`. Hence 1e-4; a wrong f32 path (a constant rounded wrongly,
+/// an overflow) gives errors of order 1e-3 or more.
+pub const F32_VS_F64: f64 = 1e-4;
+
 // ---------------------------------------------------------------- nn, optim, checkpoints
 
 // ---------------------------------------------------------------- paths and estimators
