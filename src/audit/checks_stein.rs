@@ -86,6 +86,7 @@ pub fn check_stein_mean_zero(case: &Case, path: &PathKind, accepted: usize) -> C
         for j in 0..d {
             let mean = sum[j] / nf;
             let var = (sum_sq[j] / nf - mean * mean) * nf / (nf - 1.0);
+            // [RFM:Claim.stein-mean-zero]
             worst = worst.max(mean.abs() / (var / nf).sqrt());
         }
     }

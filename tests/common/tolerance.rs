@@ -30,6 +30,7 @@ pub const F32_VS_F64: f64 = 1e-4;
 
 /// Exact identities between two code paths (sums of ≤ a few thousand f64 terms, α/β maps):
 /// relative to the compared magnitude. Defined next to the checks the audit shares.
+#[allow(unused_imports)]
 pub use rfm::audit::case::ROUNDOFF_RELATIVE as ESTIMATOR_ROUNDOFF_RELATIVE;
 
 /// Path conversion round trips: two affine maps with coefficients up to ~1/(α_t β_t) ≤ 10³
