@@ -16,7 +16,6 @@ use rfm::paths::{PathKind, ProbabilityPath};
 
 /// Per-sample quantities of one run, recomputed independently.
 struct Manual {
-    x_t: Array2<f64>,
     w: Array1<f64>,
     eps: Array2<f64>,
     x1: Array2<f64>,
@@ -60,7 +59,6 @@ fn run(
         }
     }
     let manual = Manual {
-        x_t,
         w: est.weights().to_owned(),
         eps,
         x1,
