@@ -20,7 +20,7 @@
 //!
 //! **Degenerate weights.** When the weights put (numerically) all mass on one sample, the
 //! centred sums are round-off and the coefficient is not identifiable; such dimensions get
-//! coefficient 0 (see [`IDENTIFIABILITY_FLOOR`]). All members coincide there anyway.
+//! coefficient 0 (see [`identifiability_floor`]). All members coincide there anyway.
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 
@@ -29,8 +29,14 @@ use crate::Scalar;
 use crate::paths::PathCoefficients;
 
 /// Relative floor below which a dimension's centred score spread `D_jj` counts as round-off
-/// (against the uncentred `Σ_k w_k² s_kj²`); its coefficient is then 0.
-pub const IDENTIFIABILITY_FLOOR: f64 = 1e-10;
+/// (against the uncentred `Σ_k w_k² s_kj²`); its coefficient is then 0. Centring `s` loses
+/// about `ε|s|` absolutely, so requiring `D_jj ≥ (10⁵ ε)² Σ w² s²` keeps ≥ 5 significant digits
+/// in the centred values (f64: 4.9e-22, f32: 1.4e-4). Degenerate weights give ratios far below
+/// (e.g. 1e-140 when all but one weight underflow).
+pub fn identifiability_floor<T: Scalar>() -> T {
+    let r = T::EPS * T::from_f64(1e5);
+    r * r
+}
 
 /// The shape of the control-variate coefficient.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,7 +154,7 @@ pub fn plugin_coefficient<T: Scalar>(
     // Identifiability guard: when the weights are (numerically) degenerate, the centred spread
     // D_jj is round-off relative to the raw second moment and N/D is noise. Every member then
     // gives the same estimate, so the coefficient of such a dimension is set to 0.
-    let floor = T::from_f64(IDENTIFIABILITY_FLOOR);
+    let floor = identifiability_floor::<T>();
     let identifiable: Vec<bool> = (0..d)
         .map(|j| scratch.dd[j * d + j] > floor * scratch.raw[j])
         .collect();
