@@ -85,6 +85,7 @@ impl Default for PluginCoefficient {
 /// Scratch buffers for one state's `d×d` systems.
 #[derive(Clone, Debug, Default)]
 pub struct PluginScratch<T> {
+    identifiable: Vec<bool>,
     raw: Vec<T>,
     n: Vec<T>,
     dd: Vec<T>,
@@ -155,9 +156,11 @@ pub fn plugin_coefficient<T: Scalar>(
     // D_jj is round-off relative to the raw second moment and N/D is noise. Every member then
     // gives the same estimate, so the coefficient of such a dimension is set to 0.
     let floor = identifiability_floor::<T>();
-    let identifiable: Vec<bool> = (0..d)
-        .map(|j| scratch.dd[j * d + j] > floor * scratch.raw[j])
-        .collect();
+    scratch.identifiable.clear();
+    scratch
+        .identifiable
+        .extend((0..d).map(|j| scratch.dd[j * d + j] > floor * scratch.raw[j]));
+    let identifiable = &scratch.identifiable;
     if identifiable.iter().all(|&ok| !ok) {
         return;
     }
