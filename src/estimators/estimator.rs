@@ -13,7 +13,7 @@ use super::control_variate::{ControlVariate, data_to_noise_coefficient};
 use super::diagnostics::Diagnostics;
 use super::expectations::{gradient_expectation, noise_expectation};
 use super::log_target::{ActionValue, LogTarget};
-use super::optimal::{PluginScratch, plugin_coefficient};
+use super::optimal::{CoefficientStructure, PluginCoefficient, PluginScratch, plugin_coefficient};
 use super::reverse_sampling::{draw_noise, reverse_samples};
 use super::stein::{
     apply_noise_control_variate, data_space_estimate, noise_posterior_scores, weighted_means,
@@ -352,6 +352,14 @@ impl<T: Scalar> RfmEstimator<T> {
 
     fn fill_variances(&mut self, d: usize) {
         let k = self.config.samples_per_state;
+        let diagonal = !matches!(
+            self.config.control_variate,
+            ControlVariate::Matrix(_)
+                | ControlVariate::Plugin(PluginCoefficient {
+                    structure: CoefficientStructure::FullMatrix,
+                    ..
+                })
+        );
         let (f_ne, rest) = self.f_row.split_at_mut(d);
         let (f_ge, f_ch) = rest.split_at_mut(d);
         for (b, c) in self.coefficients.iter().enumerate() {
@@ -364,8 +372,12 @@ impl<T: Scalar> RfmEstimator<T> {
                     f_ne[i] = self.noise[[r, i]] - self.mu_ne[[b, i]];
                     f_ge[i] = ratio * self.grad_log_p[[r, i]] - self.mu_ge[[b, i]];
                     let mut f = self.noise[[r, i]] - self.mu_0[[b, i]];
-                    for j in 0..d {
-                        f += m[[i, j]] * self.score[[r, j]];
+                    if diagonal {
+                        f += m[[i, i]] * self.score[[r, i]];
+                    } else {
+                        for j in 0..d {
+                            f += m[[i, j]] * self.score[[r, j]];
+                        }
                     }
                     f_ch[i] = f;
                 }

@@ -139,12 +139,11 @@ pub fn plugin_coefficient<T: Scalar>(
         }
         for i in 0..d {
             let e_i = noise[[r, i]] - mu_ne[i];
-            for j in 0..d {
-                if !full && i != j {
-                    continue;
-                }
+            let z_i = score[[r, i]] - mean_score[i];
+            // Only the diagonal of N and D is needed unless the fit is a full matrix.
+            let (lo, hi) = if full { (0, d) } else { (i, i + 1) };
+            for j in lo..hi {
                 let z_j = score[[r, j]] - mean_score[j];
-                let z_i = score[[r, i]] - mean_score[i];
                 // [RFM:Eq.optimal-coefficient]
                 scratch.n[i * d + j] += w2 * e_i * z_j;
                 scratch.dd[i * d + j] += w2 * z_i * z_j;
