@@ -12,7 +12,7 @@ use rand::Rng;
 use super::control_variate::{ControlVariate, data_to_noise_coefficient};
 use super::diagnostics::Diagnostics;
 use super::expectations::{gradient_expectation, noise_expectation};
-use super::log_target::{ActionValue, LogTarget};
+use super::log_target::{ActionValue, LogTarget, TargetForm};
 use super::optimal::{CoefficientStructure, PluginCoefficient, PluginScratch, plugin_coefficient};
 use super::reverse_sampling::{draw_noise, reverse_samples};
 use super::stein::{
@@ -26,12 +26,26 @@ use crate::paths::{PathCoefficients, ProbabilityPath};
 /// What the estimator computes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EstimatorConfig {
-    /// K, reverse samples per state (reference: 100).
+    /// K, reverse samples per state. Default 100 (authors' code, rfm-math §9).
     pub samples_per_state: usize,
-    /// The log-target (Boltzmann or tanh latent, and λ).
+    /// The log-target. Default: tanh latent, λ = 0.02 (authors' code, rfm-math §9).
     pub target: LogTarget,
-    /// Which member of the family (reference: plug-in, per dimension, data space).
+    /// Which member of the family. Default: plug-in, per dimension, data space, ridge 1e-4,
+    /// clip ±2 (authors' code, rfm-math §9).
     pub control_variate: ControlVariate,
+}
+
+impl Default for EstimatorConfig {
+    fn default() -> Self {
+        Self {
+            samples_per_state: 100,
+            target: LogTarget {
+                form: TargetForm::TanhLatent,
+                temperature: 0.02,
+            },
+            control_variate: ControlVariate::Plugin(PluginCoefficient::default()),
+        }
+    }
 }
 
 /// The posterior-mean estimates of one call (views into the workspace).
