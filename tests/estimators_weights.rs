@@ -111,6 +111,11 @@ proptest! {
 }
 
 #[test]
+fn estimator_roundoff_tolerance_is_the_audits() {
+    assert_eq!(ESTIMATOR_ROUNDOFF_RELATIVE, rfm::audit::case::ROUNDOFF_RELATIVE);
+}
+
+#[test]
 fn rfm_eq_snis_weights_do_not_overflow_at_q_over_lambda_1e4() {
     // Q/λ = 1e4 exactly (Q = 100, λ = 0.01) through the full estimator.
     let mut q = AnalyticQ::DoubleWell {
