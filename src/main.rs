@@ -20,6 +20,13 @@ enum Command {
     Selfcheck(cli::selfcheck::SelfcheckArgs),
     /// Run every special-case check of the estimator family and print variance tables.
     Audit(cli::audit::AuditArgs),
+    /// List the control tasks or check one with random actions.
+    Envs {
+        #[command(subcommand)]
+        command: cli::envs::EnvsCommand,
+    },
+    /// Render one episode of a task to an animated GIF.
+    Render(cli::render::RenderArgs),
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -31,6 +38,14 @@ fn main() -> anyhow::Result<ExitCode> {
     let ok = match command {
         Command::Selfcheck(args) => cli::selfcheck::run(&args),
         Command::Audit(args) => cli::audit::run(&args)?,
+        Command::Envs { command } => {
+            cli::envs::run(command)?;
+            true
+        }
+        Command::Render(args) => {
+            cli::render::run(args)?;
+            true
+        }
     };
     Ok(if ok {
         ExitCode::SUCCESS
