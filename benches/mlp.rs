@@ -29,7 +29,14 @@ fn randn(rows: usize, cols: usize, rng: &mut ChaCha8Rng) -> Array2<f32> {
 
 fn net(sizes: &[usize], rng: &mut ChaCha8Rng) -> (Mlp, Params<f32>) {
     let mut params = Params::new();
-    let mlp = Mlp::new(&mut params, "net", sizes, Activation::Relu, Init::TorchDefault, rng);
+    let mlp = Mlp::new(
+        &mut params,
+        "net",
+        sizes,
+        Activation::Relu,
+        Init::TorchDefault,
+        rng,
+    );
     (mlp, params)
 }
 
@@ -114,7 +121,13 @@ fn critic_grad_a(c: &mut Criterion) {
     group.bench_function("fast", |b| {
         b.iter(|| {
             critic.forward_fast(&params, black_box(sa.view()), &mut ws);
-            critic.input_grad(&params, &mut ws, ones.view(), OBS..OBS + ACT, grad_a.view_mut());
+            critic.input_grad(
+                &params,
+                &mut ws,
+                ones.view(),
+                OBS..OBS + ACT,
+                grad_a.view_mut(),
+            );
             black_box(grad_a[[0, 0]]);
         })
     });
@@ -139,7 +152,12 @@ fn sgemm(c: &mut Criterion) {
     let mut group = c.benchmark_group("sgemm");
     group.sample_size(20);
     // (m, k, n): critic hidden layer at 8192 and 25,600 rows (B·K), the policy layer at 256.
-    for (m, k, n) in [(256, 256, 256), (8192, 256, 256), (25_600, 256, 256), (8192, 23, 256)] {
+    for (m, k, n) in [
+        (256, 256, 256),
+        (8192, 256, 256),
+        (25_600, 256, 256),
+        (8192, 23, 256),
+    ] {
         let a = randn(m, k, &mut rng);
         let bm = randn(k, n, &mut rng);
         let mut cm = Array2::<f32>::zeros((m, n));

@@ -163,7 +163,7 @@ fn epilogue<T: Scalar, F: Fn(T) -> T + Sync + Copy>(
                     .and(&mut hr)
                     .and(&b)
                     .for_each(|z, h, &b| {
-                        *z = *z + b;
+                        *z += b;
                         *h = f(*z);
                     });
             };

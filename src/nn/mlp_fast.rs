@@ -273,7 +273,7 @@ fn chain<T: Scalar, D: Fn(T) -> T + Sync + Copy>(
     d: D,
 ) {
     let row_fn = |mut gr: ArrayViewMut1<'_, T>, sr: ArrayView1<'_, T>| {
-        Zip::from(&mut gr).and(&sr).for_each(|g, &s| *g = *g * d(s));
+        Zip::from(&mut gr).and(&sr).for_each(|g, &s| *g *= d(s));
     };
     if g.len() >= PAR_MIN_ELEMS {
         Zip::from(g.rows_mut())

@@ -238,7 +238,7 @@ fn residual_epilogue<T: Scalar, F: Fn(T) -> T + Sync + Copy>(
         Zip::from(&mut hr)
             .and(&zr)
             .and(&b)
-            .for_each(|h, &z, &b| *h = *h + f(z + b));
+            .for_each(|h, &z, &b| *h += f(z + b));
     };
     if h.len() >= PAR_MIN_ELEMS {
         Zip::from(h.rows_mut()).and(z.rows()).par_for_each(row_fn);

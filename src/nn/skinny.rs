@@ -24,30 +24,98 @@ pub(crate) const SMALL_N: usize = 8;
 /// Largest `m` for [`matmul_rowcomb`] as a replacement of a GEMM with few rows (acting).
 pub(crate) const SMALL_M: usize = 4;
 
-/// `Σ x_i y_i` with eight independent accumulators (lets the compiler vectorise the loop).
-#[inline]
-fn dot<T: Scalar>(x: &[T], y: &[T]) -> T {
-    let mut acc = [T::zero(); 8];
-    let (xc, yc) = (x.chunks_exact(8), y.chunks_exact(8));
-    let (xr, yr) = (xc.remainder(), yc.remainder());
-    for (a, b) in xc.zip(yc) {
-        for l in 0..8 {
-            acc[l] = acc[l] + a[l] * b[l];
+/// Lanes per accumulator of the dot products (one AVX register of f32).
+const LANES: usize = 8;
+
+/// `out[o] = Σ_j a[j]·bt[o][j]` for every `o < bt.len() ≤ SMALL_N`, in one pass over `a`: each
+/// chunk of `a` is loaded once and multiplied into one accumulator per output (for the critic's
+/// `∇ₐQ`, six at once). With `FMA` each step is one fused multiply-add.
+#[inline(always)]
+fn dots_impl<T: Scalar, const FMA: bool>(a: &[T], bt: &[&[T]], out: &mut [T]) {
+    let n = bt.len();
+    let mut acc = [[T::zero(); LANES]; SMALL_N];
+    let chunks = a.len() / LANES;
+    for c in 0..chunks {
+        let av = &a[c * LANES..c * LANES + LANES];
+        for (acc, b) in acc.iter_mut().zip(bt) {
+            let bv = &b[c * LANES..c * LANES + LANES];
+            for l in 0..LANES {
+                acc[l] = if FMA {
+                    av[l].mul_add(bv[l], acc[l])
+                } else {
+                    acc[l] + av[l] * bv[l]
+                };
+            }
         }
     }
-    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (a, b) in xr.iter().zip(yr) {
-        s = s + *a * *b;
+    for o in 0..n {
+        let a8 = &acc[o];
+        let mut s = ((a8[0] + a8[4]) + (a8[1] + a8[5])) + ((a8[2] + a8[6]) + (a8[3] + a8[7]));
+        for j in chunks * LANES..a.len() {
+            s += a[j] * bt[o][j];
+        }
+        out[o] = s;
     }
-    s
 }
 
-/// `y ← y + α x`.
+/// `y ← y + α x`; with `FMA` each step is one fused multiply-add.
+#[inline(always)]
+fn axpy_impl<T: Scalar, const FMA: bool>(alpha: T, x: &[T], y: &mut [T]) {
+    for (y, &x) in y.iter_mut().zip(x) {
+        *y = if FMA {
+            alpha.mul_add(x, *y)
+        } else {
+            *y + alpha * x
+        };
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn dots_avx2<T: Scalar>(a: &[T], bt: &[&[T]], out: &mut [T]) {
+    dots_impl::<T, true>(a, bt, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn axpy_avx2<T: Scalar>(alpha: T, x: &[T], y: &mut [T]) {
+    axpy_impl::<T, true>(alpha, x, y)
+}
+
+/// Whether the CPU has AVX2 and FMA (the crate is built for baseline x86-64, so the kernels
+/// select the wider instructions at run time; `std` caches the detection).
+#[inline]
+fn has_avx2_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// `out[o] = ⟨a, bt[o]⟩` for every `o` (AVX2 + FMA when available).
+#[inline]
+fn dots<T: Scalar>(a: &[T], bt: &[&[T]], out: &mut [T]) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2_fma() {
+        // SAFETY: the CPU supports the enabled features (checked above).
+        return unsafe { dots_avx2(a, bt, out) };
+    }
+    dots_impl::<T, false>(a, bt, out)
+}
+
+/// `y ← y + α x` (AVX2 + FMA when available).
 #[inline]
 fn axpy<T: Scalar>(alpha: T, x: &[T], y: &mut [T]) {
-    for (y, &x) in y.iter_mut().zip(x) {
-        *y = *y + alpha * x;
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2_fma() {
+        // SAFETY: the CPU supports the enabled features (checked above).
+        return unsafe { axpy_avx2(alpha, x, y) };
     }
+    axpy_impl::<T, false>(alpha, x, y)
 }
 
 /// `c ← a·btᵀ` (`a: m×k`, `bt: n×k`, `c: m×n`), `n ≤ SMALL_N` by dot products.
@@ -56,15 +124,26 @@ pub(crate) fn matmul_nt_small_n<T: Scalar>(
     bt: ArrayView2<'_, T>,
     mut c: ArrayViewMut2<'_, T>,
 ) {
-    let contiguous = a.row_stride_ok() && bt.row_stride_ok() && c.ncols() <= SMALL_N;
+    let contiguous = a.row_stride_ok() && bt.row_stride_ok() && bt.nrows() <= SMALL_N;
     if !contiguous {
         gemm(T::one(), a, bt.t(), T::zero(), c);
         return;
     }
+    let n = bt.nrows();
+    let mut b_rows: [&[T]; SMALL_N] = [&[]; SMALL_N];
+    for (dst, row) in b_rows.iter_mut().zip(bt.rows()) {
+        *dst = row.to_slice().expect("contiguous row");
+    }
+    let b_rows = &b_rows[..n];
     let rows_fn = |mut cr: ndarray::ArrayViewMut1<'_, T>, ar: ndarray::ArrayView1<'_, T>| {
         let ar = ar.to_slice().expect("contiguous row");
-        for (o, b) in cr.iter_mut().zip(bt.rows()) {
-            *o = dot(ar, b.to_slice().expect("contiguous row"));
+        match cr.as_slice_mut() {
+            Some(out) => dots(ar, b_rows, out),
+            None => {
+                let mut tmp = [T::zero(); SMALL_N];
+                dots(ar, b_rows, &mut tmp[..n]);
+                cr.iter_mut().zip(tmp).for_each(|(c, t)| *c = t);
+            }
         }
     };
     if a.len() >= 4 * PAR_MIN_ELEMS {
@@ -87,7 +166,7 @@ pub(crate) fn matmul_rowcomb<T: Scalar, D: Fn(T) -> T + Sync + Copy>(
     if !contiguous {
         gemm(T::one(), x, m, T::zero(), c.view_mut());
         if let Some(st) = stored {
-            Zip::from(&mut c).and(st).for_each(|c, &s| *c = *c * d(s));
+            Zip::from(&mut c).and(st).for_each(|c, &s| *c *= d(s));
         }
         return;
     }
@@ -101,7 +180,7 @@ pub(crate) fn matmul_rowcomb<T: Scalar, D: Fn(T) -> T + Sync + Copy>(
         }
         if let Some(st) = stored {
             for (c, &s) in cs.iter_mut().zip(st.row(r).iter()) {
-                *c = *c * d(s);
+                *c *= d(s);
             }
         }
     };
