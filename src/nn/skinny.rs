@@ -154,7 +154,9 @@ pub(crate) fn matmul_nt_small_n<T: Scalar>(
 }
 
 /// `c ← (x·m) ⊙ d(stored)` row by row (`x: r×s`, `m: s×k`, `c` and `stored`: `r×k`); without
-/// `stored`, just `c ← x·m`. For small `r` or small `s`.
+/// `stored`, just `c ← x·m`. For small `r` or small `s`. Rows of `m` whose coefficient in `x` is
+/// exactly zero are skipped (half of a ReLU layer's outputs), so `0·∞` counts as 0 here where a
+/// GEMM would give NaN.
 pub(crate) fn matmul_rowcomb<T: Scalar, D: Fn(T) -> T + Sync + Copy>(
     x: ArrayView2<'_, T>,
     m: ArrayView2<'_, T>,
@@ -220,5 +222,87 @@ pub(crate) fn dense_matmul<T: Scalar>(
         matmul_nt_small_n(x, wtv.view(), out);
     } else {
         gemm(T::one(), x, w, T::zero(), out.view_mut());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    fn filled(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
+        // A deterministic, irregular fill (no RNG needed for a kernel-equivalence check).
+        Array2::from_shape_fn((rows, cols), |(i, j)| {
+            (((i * 131 + j * 71 + seed as usize * 17) % 97) as f64 - 48.0) / 13.0
+        })
+    }
+
+    #[test]
+    fn dots_with_and_without_fma_equal_naive_dot_products() {
+        for k in [1, 7, 8, 9, 23, 256, 259] {
+            let a = filled(1, k, 1);
+            let bt = filled(SMALL_N, k, 2);
+            let rows: Vec<&[f64]> = bt
+                .rows()
+                .into_iter()
+                .map(|r| r.to_slice().unwrap())
+                .collect();
+            let (mut plain, mut fused) = ([0.0; SMALL_N], [0.0; SMALL_N]);
+            dots_impl::<f64, false>(a.as_slice().unwrap(), &rows, &mut plain);
+            dots_impl::<f64, true>(a.as_slice().unwrap(), &rows, &mut fused);
+            for o in 0..SMALL_N {
+                let naive: f64 = a.row(0).iter().zip(bt.row(o)).map(|(x, y)| x * y).sum();
+                let scale = a
+                    .row(0)
+                    .iter()
+                    .zip(bt.row(o))
+                    .map(|(x, y)| (x * y).abs())
+                    .sum::<f64>();
+                assert!(
+                    (plain[o] - naive).abs() <= 1e-14 * scale.max(1.0),
+                    "k {k} o {o}"
+                );
+                assert!(
+                    (fused[o] - naive).abs() <= 1e-14 * scale.max(1.0),
+                    "k {k} o {o}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn axpy_with_and_without_fma_agree() {
+        let x = filled(1, 37, 5);
+        let y0 = filled(1, 37, 6);
+        let (mut plain, mut fused) = (y0.clone(), y0.clone());
+        axpy_impl::<f64, false>(0.75, x.as_slice().unwrap(), plain.as_slice_mut().unwrap());
+        axpy_impl::<f64, true>(0.75, x.as_slice().unwrap(), fused.as_slice_mut().unwrap());
+        let want = &y0 + &(0.75 * &x);
+        for ((p, f), w) in plain.iter().zip(fused.iter()).zip(want.iter()) {
+            assert!(
+                (p - w).abs() <= 1e-14 * w.abs().max(1.0)
+                    && (f - w).abs() <= 1e-14 * w.abs().max(1.0)
+            );
+        }
+    }
+
+    #[test]
+    fn small_kernels_equal_the_packed_gemm() {
+        for (m, k, n) in [(1, 256, 256), (3, 24, 9), (300, 256, 6), (50, 5, 1)] {
+            let x = filled(m, k, 3);
+            let w = filled(k, n, 4);
+            let mut want = Array2::zeros((m, n));
+            gemm(1.0, x.view(), w.view(), 0.0, want.view_mut());
+            let scale = want.iter().fold(1.0f64, |s, v| s.max(v.abs()));
+            let mut got = Array2::zeros((m, n));
+            let mut wt = Scratch::default();
+            dense_matmul(x.view(), w.view(), got.view_mut(), &mut wt);
+            let err = (&got - &want).iter().fold(0.0f64, |e, v| e.max(v.abs()));
+            assert!(err <= 1e-12 * scale, "{m}×{k}×{n}: {err:e}");
+            let mut rc = Array2::zeros((m, n));
+            matmul_rowcomb(x.view(), w.view(), rc.view_mut(), None, |v: f64| v);
+            let err = (&rc - &want).iter().fold(0.0f64, |e, v| e.max(v.abs()));
+            assert!(err <= 1e-12 * scale, "rowcomb {m}×{k}×{n}: {err:e}");
+        }
     }
 }
