@@ -18,6 +18,15 @@ struct Cli {
 enum Command {
     /// Check every autodiff primitive's gradient against finite differences (f64) and print a table.
     Selfcheck(cli::selfcheck::SelfcheckArgs),
+    /// Run every special-case check of the estimator family and print variance tables.
+    Audit(cli::audit::AuditArgs),
+    /// List the control tasks or check one with random actions.
+    Envs {
+        #[command(subcommand)]
+        command: cli::envs::EnvsCommand,
+    },
+    /// Render one episode of a task to an animated GIF.
+    Render(cli::render::RenderArgs),
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -28,6 +37,15 @@ fn main() -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| Command::Selfcheck(cli::selfcheck::SelfcheckArgs::default()));
     let ok = match command {
         Command::Selfcheck(args) => cli::selfcheck::run(&args),
+        Command::Audit(args) => cli::audit::run(&args)?,
+        Command::Envs { command } => {
+            cli::envs::run(command)?;
+            true
+        }
+        Command::Render(args) => {
+            cli::render::run(args)?;
+            true
+        }
     };
     Ok(if ok {
         ExitCode::SUCCESS

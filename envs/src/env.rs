@@ -15,6 +15,7 @@ use crate::spec::EnvSpec;
 pub const MAX_REWARD_TERMS: usize = 4;
 
 /// A step's reward and the named terms it is built from (each in [0, 1]).
+/// The default is a zero reward with no terms.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Reward {
     /// The reward, in [0, 1].
@@ -50,8 +51,15 @@ impl Reward {
     }
 }
 
-/// What one control step returns besides the observation.
-#[derive(Clone, Copy, Debug, PartialEq)]
+impl Default for Reward {
+    fn default() -> Self {
+        Reward::new(0.0, &[])
+    }
+}
+
+/// What one control step returns besides the observation (default: zero reward, not done;
+/// handy for sizing a [`crate::VecEnv`] outcome buffer).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct StepOutcome {
     /// The reward and its terms.
     pub reward: Reward,
@@ -100,6 +108,9 @@ pub trait Task: Send {
     fn observe(&self, obs: &mut [f32]);
     /// The reward of the current state (after the last `advance`).
     fn reward(&self) -> Reward;
+    /// Adds the current state's drawable geometry (and camera) to `scene`; draws nothing by
+    /// default.
+    fn draw(&self, _scene: &mut crate::render::Scene) {}
 }
 
 /// An episode of a [`Task`]: validation, clipping and truncation.
@@ -125,6 +136,10 @@ impl Env {
     pub fn spec(&self) -> &'static EnvSpec {
         self.task.spec()
     }
+    /// Adds the task's drawable geometry to `scene` (see [`Task::draw`]).
+    pub fn draw(&self, scene: &mut crate::render::Scene) {
+        self.task.draw(scene);
+    }
     /// Control steps taken in the current episode.
     pub fn elapsed_steps(&self) -> usize {
         self.t
@@ -145,6 +160,30 @@ impl Env {
         self.over = false;
         self.task.observe(obs);
     }
+    /// Checks an action without using it: the right length and every entry finite.
+    ///
+    /// # Errors
+    /// [`ActionError::WrongLength`] or [`ActionError::NonFinite`].
+    pub fn check_action(&self, action: &[f32]) -> Result<(), ActionError> {
+        let spec = self.spec();
+        if action.len() != spec.action_dim() {
+            return Err(ActionError::WrongLength {
+                task: spec.name,
+                got: action.len(),
+                expected: spec.action_dim(),
+            });
+        }
+        if let Some((i, &a)) = action.iter().enumerate().find(|(_, a)| !a.is_finite()) {
+            return Err(ActionError::NonFinite {
+                task: spec.name,
+                index: i,
+                actuator: spec.action[i],
+                value: a,
+            });
+        }
+        Ok(())
+    }
+
     /// Takes one control step: checks and clips the action, advances, writes the observation.
     ///
     /// # Panics
@@ -156,22 +195,8 @@ impl Env {
         if self.over {
             return Err(ActionError::EpisodeOver { task: spec.name });
         }
-        if action.len() != spec.action_dim() {
-            return Err(ActionError::WrongLength {
-                task: spec.name,
-                got: action.len(),
-                expected: spec.action_dim(),
-            });
-        }
-        for (i, (&a, c)) in action.iter().zip(self.clipped.iter_mut()).enumerate() {
-            if !a.is_finite() {
-                return Err(ActionError::NonFinite {
-                    task: spec.name,
-                    index: i,
-                    actuator: spec.action[i],
-                    value: a,
-                });
-            }
+        self.check_action(action)?;
+        for (&a, c) in action.iter().zip(self.clipped.iter_mut()) {
             *c = a.clamp(-1.0, 1.0);
         }
         self.task.advance(&self.clipped);

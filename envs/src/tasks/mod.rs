@@ -1,0 +1,11 @@
+//! One file per task; each carries the doc template (spaces, reward, termination, initial
+//! state, differences from dm_control, version history).
+
+pub mod cartpole;
+pub mod cheetah;
+pub mod finger;
+mod finger_model;
+pub mod fish;
+mod fish_model;
+pub mod pendulum;
+pub mod walker;
