@@ -6,9 +6,16 @@
 //!   32 actions), fast path (forward + input VJP over the 6 action columns) and tape path;
 //! - `sgemm`: single-precision GEMM at the project's shapes, throughput in FLOP/s.
 //!
+//! Each case runs twice: under wall-clock time (group names as above) and under process CPU
+//! time (group names prefixed `cpu/`). On a shared, oversubscribed machine the wall-clock time
+//! measures the queue as much as the code; the CPU time of a one-thread run
+//! (`MATMUL_NUM_THREADS=1 RAYON_NUM_THREADS=1`) is the work itself, comparable to the peers'
+//! one-thread figures taken on a quiet machine.
+//!
 //! Run (short, the machine is shared):
 //! `cargo bench --bench mlp -- --warm-up-time 1 --measurement-time 3`
 
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
@@ -18,6 +25,70 @@ use rfm::nn::{Activation, Init, Mlp, MlpWorkspace, ParamMode, Params};
 use rfm::optim::{Adam, AdamConfig};
 use rfm::scalar::gemm;
 use std::hint::black_box;
+
+/// CPU time of the whole process (all threads), from `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`.
+struct ProcessCpuTime;
+
+#[repr(C)]
+struct Timespec {
+    tv_sec: i64,
+    tv_nsec: i64,
+}
+
+unsafe extern "C" {
+    fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
+}
+
+/// `CLOCK_PROCESS_CPUTIME_ID` on Linux.
+const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
+
+fn process_cpu_ns() -> u64 {
+    let mut t = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; the clock id exists on Linux.
+    let rc = unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
+    t.tv_sec as u64 * 1_000_000_000 + t.tv_nsec as u64
+}
+
+/// Nanosecond values, so criterion's duration formatter applies.
+static WALL: WallTime = WallTime;
+
+impl Measurement for ProcessCpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+    fn start(&self) -> u64 {
+        process_cpu_ns()
+    }
+    fn end(&self, start: u64) -> u64 {
+        process_cpu_ns() - start
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, v: &u64) -> f64 {
+        *v as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL.formatter()
+    }
+}
+
+/// Group-name prefix per measurement.
+trait Tag {
+    const TAG: &'static str;
+}
+impl Tag for WallTime {
+    const TAG: &'static str = "";
+}
+impl Tag for ProcessCpuTime {
+    const TAG: &'static str = "cpu/";
+}
 
 const OBS: usize = 17;
 const ACT: usize = 6;
@@ -40,10 +111,10 @@ fn net(sizes: &[usize], rng: &mut ChaCha8Rng) -> (Mlp, Params<f32>) {
     (mlp, params)
 }
 
-fn policy_forward(c: &mut Criterion) {
+fn policy_forward<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
     let mut rng = ChaCha8Rng::seed_from_u64(0);
     let (mlp, params) = net(&[OBS + ACT + 1, HID, HID, ACT], &mut rng);
-    let mut group = c.benchmark_group("policy_fwd");
+    let mut group = c.benchmark_group(format!("{}policy_fwd", M::TAG));
     for batch in [256, 1] {
         let x = randn(batch, OBS + ACT + 1, &mut rng);
         let mut ws = MlpWorkspace::new();
@@ -57,13 +128,13 @@ fn policy_forward(c: &mut Criterion) {
     group.finish();
 }
 
-fn policy_train(c: &mut Criterion) {
+fn policy_train<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
     let batch = 256;
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     let (mlp, params0) = net(&[OBS + ACT + 1, HID, HID, ACT], &mut rng);
     let x = randn(batch, OBS + ACT + 1, &mut rng);
     let y = randn(batch, ACT, &mut rng);
-    let mut group = c.benchmark_group("policy_train_b256");
+    let mut group = c.benchmark_group(format!("{}policy_train_b256", M::TAG));
 
     // Through the tape: bind as leaves, MSE, backward, copy gradients out, Adam.
     let mut params = params0.clone();
@@ -107,13 +178,13 @@ fn policy_train(c: &mut Criterion) {
     group.finish();
 }
 
-fn critic_grad_a(c: &mut Criterion) {
+fn critic_grad_a<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
     let rows = 256 * 32;
     let mut rng = ChaCha8Rng::seed_from_u64(2);
     let (critic, params) = net(&[OBS + ACT, HID, HID, 1], &mut rng);
     let sa = randn(rows, OBS + ACT, &mut rng);
     let ones = Array2::<f32>::ones((rows, 1));
-    let mut group = c.benchmark_group("critic_grad_a_8192");
+    let mut group = c.benchmark_group(format!("{}critic_grad_a_8192", M::TAG));
     group.sample_size(20);
 
     let mut ws = MlpWorkspace::new();
@@ -147,9 +218,9 @@ fn critic_grad_a(c: &mut Criterion) {
     group.finish();
 }
 
-fn sgemm(c: &mut Criterion) {
+fn sgemm<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
-    let mut group = c.benchmark_group("sgemm");
+    let mut group = c.benchmark_group(format!("{}sgemm", M::TAG));
     group.sample_size(20);
     // (m, k, n): critic hidden layer at 8192 and 25,600 rows (B·K), the policy layer at 256.
     for (m, k, n) in [
@@ -169,5 +240,19 @@ fn sgemm(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, policy_forward, policy_train, critic_grad_a, sgemm);
-criterion_main!(benches);
+criterion_group!(
+    wall,
+    policy_forward::<WallTime>,
+    policy_train::<WallTime>,
+    critic_grad_a::<WallTime>,
+    sgemm::<WallTime>
+);
+criterion_group! {
+    name = cpu;
+    config = Criterion::default().with_measurement(ProcessCpuTime);
+    targets = policy_forward::<ProcessCpuTime>,
+        policy_train::<ProcessCpuTime>,
+        critic_grad_a::<ProcessCpuTime>,
+        sgemm::<ProcessCpuTime>
+}
+criterion_main!(wall, cpu);

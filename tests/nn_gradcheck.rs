@@ -132,12 +132,12 @@ proptest! {
             let h = act.on_tape(&mut tape, zv);
             let s = tape.sum(h);
             tape.backward(s);
-            for j in 0..n {
+            for (j, &zj) in z.iter().enumerate() {
                 let (value, slope) = (tape.value(h)[[0, j]], tape.grad(zv).unwrap()[[0, j]]);
-                prop_assert!((act.apply(z[j]) - value).abs() <= ACTIVATION_SCALAR_VS_TAPE_F64_ABS,
-                    "{:?} value at {}", act, z[j]);
-                prop_assert!((act.derivative(z[j]) - slope).abs() <= ACTIVATION_SCALAR_VS_TAPE_F64_ABS,
-                    "{:?} derivative at {}", act, z[j]);
+                prop_assert!((act.apply(zj) - value).abs() <= ACTIVATION_SCALAR_VS_TAPE_F64_ABS,
+                    "{:?} value at {}", act, zj);
+                prop_assert!((act.derivative(zj) - slope).abs() <= ACTIVATION_SCALAR_VS_TAPE_F64_ABS,
+                    "{:?} derivative at {}", act, zj);
                 if act.derivative_from_output() {
                     prop_assert!((act.derivative_at_output(value) - slope).abs() <= ACTIVATION_SCALAR_VS_TAPE_F64_ABS);
                 }

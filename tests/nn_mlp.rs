@@ -52,7 +52,7 @@ proptest! {
         rows in 1usize..20,
         d_in in 1usize..9,
         hidden in prop::collection::vec(1usize..12, 0..3),
-        d_out in 1usize..4,
+        d_out in 1usize..12,
         seed in any::<u64>(),
     ) {
         let mut sizes = vec![d_in];

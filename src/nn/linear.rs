@@ -1,11 +1,12 @@
 //! The dense layer `y = x·W + b` (`W` is `in × out`, `b` is `1 × out`), with its activation
 //! applied on the tape and in the fast paths.
 
+use super::activation::with_activation_fn;
 use super::{Activation, Init, ParamId, ParamVars, Params};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
 use crate::scalar::gemm;
-use ndarray::{ArrayView2, ArrayViewMut2, Zip};
+use ndarray::{ArrayView2, ArrayViewMut1, ArrayViewMut2, Zip};
 use rand::Rng;
 
 /// Handles to a dense layer's weight and bias in a [`Params`] store.
@@ -126,44 +127,52 @@ pub(crate) const PAR_MIN_ELEMS: usize = 1 << 16;
 /// The fused epilogue of a dense layer, one pass over the GEMM output `z` (parallel over rows
 /// for large batches).
 ///
-/// With `post = Some(h)`: `z` keeps the pre-activation and `h` receives `act(z)`.
+/// With `post = Some(h)`: `z` keeps the pre-activation `z + b` and `h` receives `act(z + b)`.
 /// With `post = None`: `z` is overwritten by `act(z + b)`.
 pub(crate) fn add_bias_act<T: Scalar>(
-    mut z: ArrayViewMut2<'_, T>,
+    z: ArrayViewMut2<'_, T>,
     bias: ArrayView2<'_, T>,
     act: Activation,
     post: Option<ArrayViewMut2<'_, T>>,
+) {
+    with_activation_fn!(act, |f| epilogue(z, bias, post, f))
+}
+
+fn epilogue<T: Scalar, F: Fn(T) -> T + Sync + Copy>(
+    mut z: ArrayViewMut2<'_, T>,
+    bias: ArrayView2<'_, T>,
+    post: Option<ArrayViewMut2<'_, T>>,
+    f: F,
 ) {
     let b = bias.row(0);
     let parallel = z.len() >= PAR_MIN_ELEMS;
     match post {
         None => {
-            let f = |mut row: ndarray::ArrayViewMut1<'_, T>| {
-                Zip::from(&mut row)
-                    .and(&b)
-                    .for_each(|z, &b| *z = act.apply(*z + b));
+            let row_fn = |mut row: ArrayViewMut1<'_, T>| {
+                Zip::from(&mut row).and(&b).for_each(|z, &b| *z = f(*z + b));
             };
             if parallel {
-                Zip::from(z.rows_mut()).par_for_each(f);
+                Zip::from(z.rows_mut()).par_for_each(row_fn);
             } else {
-                z.rows_mut().into_iter().for_each(f);
+                z.rows_mut().into_iter().for_each(row_fn);
             }
         }
         Some(mut h) => {
-            let f = |mut zr: ndarray::ArrayViewMut1<'_, T>,
-                     mut hr: ndarray::ArrayViewMut1<'_, T>| {
+            let row_fn = |mut zr: ArrayViewMut1<'_, T>, mut hr: ArrayViewMut1<'_, T>| {
                 Zip::from(&mut zr)
                     .and(&mut hr)
                     .and(&b)
                     .for_each(|z, h, &b| {
-                        *z = *z + b;
-                        *h = act.apply(*z);
+                        *z += b;
+                        *h = f(*z);
                     });
             };
             if parallel {
-                Zip::from(z.rows_mut()).and(h.rows_mut()).par_for_each(f);
+                Zip::from(z.rows_mut())
+                    .and(h.rows_mut())
+                    .par_for_each(row_fn);
             } else {
-                Zip::from(z.rows_mut()).and(h.rows_mut()).for_each(f);
+                Zip::from(z.rows_mut()).and(h.rows_mut()).for_each(row_fn);
             }
         }
     }

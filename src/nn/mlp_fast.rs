@@ -8,12 +8,14 @@
 //! the pre-activation is kept for the backward. After the first call at the largest batch, no
 //! call allocates.
 
+use super::activation::with_activation_derivative;
 use super::linear::{PAR_MIN_ELEMS, add_bias_act};
 use super::scratch::Scratch;
+use super::skinny::{SMALL_N, dense_matmul, matmul_nt_small_n, matmul_rowcomb};
 use super::{Activation, Mlp, Params};
 use crate::Scalar;
 use crate::scalar::gemm;
-use ndarray::{ArrayView2, ArrayViewMut2, Axis, Zip, s};
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Zip, s};
 use std::ops::Range;
 
 /// Buffers of the fast paths; reusable across calls and batch sizes (grows to the largest).
@@ -30,6 +32,8 @@ pub struct MlpWorkspace<T> {
     h: Vec<Scratch<T>>,
     /// Ping-pong cotangent buffers of the backward pass.
     g: [Scratch<T>; 2],
+    /// `Wᵀ` of a narrow layer, for the small-dimension kernels.
+    wt: Scratch<T>,
 }
 
 impl<T: Scalar> MlpWorkspace<T> {
@@ -41,6 +45,7 @@ impl<T: Scalar> MlpWorkspace<T> {
             z: Vec::new(),
             h: Vec::new(),
             g: [Scratch::default(), Scratch::default()],
+            wt: Scratch::default(),
         }
     }
 
@@ -50,6 +55,7 @@ impl<T: Scalar> MlpWorkspace<T> {
             .iter()
             .chain(&self.h)
             .chain(&self.g)
+            .chain(std::iter::once(&self.wt))
             .map(Scratch::capacity)
             .sum()
     }
@@ -95,30 +101,28 @@ impl Mlp {
         ws.h.resize_with(n.saturating_sub(1), Scratch::default);
         let act = self.activation();
         let in_place = act.derivative_from_output();
+        let MlpWorkspace {
+            z: zs, h: hs, wt, ..
+        } = ws;
         for (i, layer) in self.layers().iter().enumerate() {
-            let (done_z, rest_z) = ws.z.split_at_mut(i);
+            let (done_z, rest_z) = zs.split_at_mut(i);
             let input = if i == 0 {
                 x
             } else if in_place {
                 done_z[i - 1].view(rows, layer.fan_in())
             } else {
-                ws.h[i - 1].view(rows, layer.fan_in())
+                hs[i - 1].view(rows, layer.fan_in())
             };
             let mut z = rest_z[0].view_mut(rows, layer.fan_out());
-            gemm(
-                T::one(),
-                input,
-                params.get(layer.weight()).view(),
-                T::zero(),
-                z.view_mut(),
-            );
+            let w = params.get(layer.weight()).view();
+            dense_matmul(input, w, z.view_mut(), wt);
             let bias = params.get(layer.bias()).view();
             if i + 1 == n {
                 add_bias_act(z, bias, Activation::Identity, None);
             } else if in_place {
                 add_bias_act(z, bias, act, None);
             } else {
-                let h = ws.h[i].view_mut(rows, layer.fan_out());
+                let h = hs[i].view_mut(rows, layer.fan_out());
                 add_bias_act(z, bias, act, Some(h));
             }
         }
@@ -202,7 +206,7 @@ impl Mlp {
         }
         let act = self.activation();
         let in_place = act.derivative_from_output();
-        let MlpWorkspace { z, h, g, .. } = ws;
+        let MlpWorkspace { z, h, g, wt, .. } = ws;
         let (g_a, g_b) = g.split_at_mut(1);
         let bufs = [&mut g_a[0], &mut g_b[0]];
         let [buf0, buf1] = bufs;
@@ -224,50 +228,58 @@ impl Mlp {
                     _ if in_place => z[i - 1].view(rows, layer.fan_in()),
                     _ => h[i - 1].view(rows, layer.fan_in()),
                 };
-                gemm(
-                    T::one(),
-                    input.t(),
-                    gv,
-                    T::zero(),
-                    grads.get_mut(layer.weight()).view_mut(),
-                );
+                let dw = grads.get_mut(layer.weight()).view_mut();
+                gemm(T::one(), input.t(), gv, T::zero(), dw);
                 let mut db = grads.get_mut(layer.bias()).row_mut(0);
-                db.assign(&gv.sum_axis(Axis(0)));
+                db.fill(T::zero());
+                for r in gv.rows() {
+                    db += &r;
+                }
             }
             let w = params.get(layer.weight()).view();
             if i == 0 {
                 if let Some(dx) = dx.as_mut() {
-                    gemm(
-                        T::one(),
-                        gv,
-                        w.slice(s![cols.clone(), ..]).t(),
-                        T::zero(),
-                        dx.view_mut(),
-                    );
+                    let w_cols = w.slice(s![cols.clone(), ..]);
+                    if cols.len() <= SMALL_N {
+                        matmul_nt_small_n(gv, w_cols, dx.view_mut());
+                    } else {
+                        gemm(T::one(), gv, w_cols.t(), T::zero(), dx.view_mut());
+                    }
                 }
                 break;
             }
             let mut gp = dst.view_mut(rows, layer.fan_in());
-            gemm(T::one(), gv, w.t(), T::zero(), gp.view_mut());
-            // Chain through the activation of layer i − 1 (`z` holds its output when in place).
+            // Through layer i and the activation of layer i − 1 (`z` holds its output when in
+            // place): `gp = (g·Wᵀ) ⊙ act'`.
             let zi = z[i - 1].view(rows, layer.fan_in());
-            let chain = |mut gr: ndarray::ArrayViewMut1<'_, T>, zr: ndarray::ArrayView1<'_, T>| {
-                if in_place {
-                    Zip::from(&mut gr)
-                        .and(&zr)
-                        .for_each(|g, &y| *g = *g * act.derivative_at_output(y));
-                } else {
-                    Zip::from(&mut gr)
-                        .and(&zr)
-                        .for_each(|g, &z| *g = *g * act.derivative(z));
-                }
-            };
-            if gp.len() >= PAR_MIN_ELEMS {
-                Zip::from(gp.rows_mut()).and(zi.rows()).par_for_each(chain);
+            if layer.fan_out() <= SMALL_N {
+                let mut wtv = wt.view_mut(layer.fan_out(), layer.fan_in());
+                wtv.assign(&w.t());
+                let wtv = wtv.view();
+                with_activation_derivative!(act, |d| matmul_rowcomb(gv, wtv, gp, Some(zi), d));
             } else {
-                Zip::from(gp.rows_mut()).and(zi.rows()).for_each(chain);
+                gemm(T::one(), gv, w.t(), T::zero(), gp.view_mut());
+                with_activation_derivative!(act, |d| chain(gp, zi, d));
             }
             cur = Some(if matches!(cur, Some(0)) { 1 } else { 0 });
         }
+    }
+}
+
+/// `g ← g ⊙ d(stored)`, elementwise (parallel over rows for large batches).
+fn chain<T: Scalar, D: Fn(T) -> T + Sync + Copy>(
+    mut g: ArrayViewMut2<'_, T>,
+    stored: ArrayView2<'_, T>,
+    d: D,
+) {
+    let row_fn = |mut gr: ArrayViewMut1<'_, T>, sr: ArrayView1<'_, T>| {
+        Zip::from(&mut gr).and(&sr).for_each(|g, &s| *g *= d(s));
+    };
+    if g.len() >= PAR_MIN_ELEMS {
+        Zip::from(g.rows_mut())
+            .and(stored.rows())
+            .par_for_each(row_fn);
+    } else {
+        Zip::from(g.rows_mut()).and(stored.rows()).for_each(row_fn);
     }
 }

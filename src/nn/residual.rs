@@ -5,13 +5,14 @@
 //! Tape forward for training; tape-free inference into a reusable workspace for flow sampling
 //! (e.g. 8192 rows × 10 Euler steps) and acting.
 
+use super::activation::with_activation_fn;
 use super::linear::{PAR_MIN_ELEMS, add_bias_act};
 use super::scratch::Scratch;
+use super::skinny::dense_matmul;
 use super::{Activation, Init, Linear, ParamVars, Params};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
-use crate::scalar::gemm;
-use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, Zip};
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Zip};
 use rand::Rng;
 
 /// `x + act(x·W + b)` with a `width × width` dense layer.
@@ -164,15 +165,10 @@ impl ResMlp {
             hidden,
             branch,
             out,
+            wt,
         } = ws;
         let mut h = hidden.view_mut(rows, width);
-        gemm(
-            T::one(),
-            x,
-            params.get(self.input.weight()).view(),
-            T::zero(),
-            h.view_mut(),
-        );
+        dense_matmul(x, params.get(self.input.weight()).view(), h.view_mut(), wt);
         add_bias_act(
             h.view_mut(),
             params.get(self.input.bias()).view(),
@@ -182,34 +178,17 @@ impl ResMlp {
         for block in &self.blocks {
             let d = block.dense;
             let mut z = branch.view_mut(rows, width);
-            gemm(
-                T::one(),
-                h.view(),
-                params.get(d.weight()).view(),
-                T::zero(),
-                z.view_mut(),
-            );
+            dense_matmul(h.view(), params.get(d.weight()).view(), z.view_mut(), wt);
             // Fused epilogue: h ← h + act(z + b), one pass.
-            let b = params.get(d.bias()).row(0);
-            let f = |mut hr: ArrayViewMut1<'_, T>, zr: ArrayView1<'_, T>| {
-                Zip::from(&mut hr)
-                    .and(&zr)
-                    .and(&b)
-                    .for_each(|h, &z, &b| *h = *h + act.apply(z + b));
-            };
-            if h.len() >= PAR_MIN_ELEMS {
-                Zip::from(h.rows_mut()).and(z.rows()).par_for_each(f);
-            } else {
-                Zip::from(h.rows_mut()).and(z.rows()).for_each(f);
-            }
+            let b = params.get(d.bias()).view();
+            with_activation_fn!(act, |f| residual_epilogue(h.view_mut(), z.view(), b, f));
         }
         let mut y = out.view_mut(rows, self.out_dim());
-        gemm(
-            T::one(),
+        dense_matmul(
             h.view(),
             params.get(self.output.weight()).view(),
-            T::zero(),
             y.view_mut(),
+            wt,
         );
         add_bias_act(
             y,
@@ -227,6 +206,7 @@ pub struct ResMlpWorkspace<T> {
     hidden: Scratch<T>,
     branch: Scratch<T>,
     out: Scratch<T>,
+    wt: Scratch<T>,
 }
 
 impl<T: Scalar> ResMlpWorkspace<T> {
@@ -236,11 +216,33 @@ impl<T: Scalar> ResMlpWorkspace<T> {
             hidden: Scratch::default(),
             branch: Scratch::default(),
             out: Scratch::default(),
+            wt: Scratch::default(),
         }
     }
 
     /// Total scalars held.
     pub fn capacity(&self) -> usize {
-        self.hidden.capacity() + self.branch.capacity() + self.out.capacity()
+        self.hidden.capacity() + self.branch.capacity() + self.out.capacity() + self.wt.capacity()
+    }
+}
+
+/// `h ← h + f(z + b)` row by row (parallel for large batches).
+fn residual_epilogue<T: Scalar, F: Fn(T) -> T + Sync + Copy>(
+    mut h: ArrayViewMut2<'_, T>,
+    z: ArrayView2<'_, T>,
+    bias: ArrayView2<'_, T>,
+    f: F,
+) {
+    let b = bias.row(0);
+    let row_fn = |mut hr: ArrayViewMut1<'_, T>, zr: ArrayView1<'_, T>| {
+        Zip::from(&mut hr)
+            .and(&zr)
+            .and(&b)
+            .for_each(|h, &z, &b| *h += f(z + b));
+    };
+    if h.len() >= PAR_MIN_ELEMS {
+        Zip::from(h.rows_mut()).and(z.rows()).par_for_each(row_fn);
+    } else {
+        Zip::from(h.rows_mut()).and(z.rows()).for_each(row_fn);
     }
 }

@@ -58,11 +58,10 @@ pub const INIT_SIGMAS: f64 = 5.0;
 /// a different order (GEMM blocking), relative 1e-12 of the output scale.
 pub const MLP_FAST_VS_TAPE_F64_REL: f64 = 1e-12;
 
-/// Gradient checks of composed networks (MLP, residual blocks) in f64: the autodiff checker's
-/// own bound for smooth functions of inputs with |x| ≤ 3 (see
-/// `rfm::autodiff::gradcheck::DEFAULT_TOLERANCE` for the derivation), unchanged: the networks
-/// are compositions of the checked primitives with O(1) weights.
-pub const NN_GRADCHECK_F64: f64 = rfm::autodiff::gradcheck::DEFAULT_TOLERANCE;
+/// Gradient checks of composed networks (MLP, residual blocks) in f64: the autodiff section's
+/// bound for smooth functions of inputs with |x| ≤ 3, unchanged: the networks are compositions
+/// of the checked primitives with O(1) weights.
+pub const NN_GRADCHECK_F64: f64 = GRADCHECK_F64;
 
 /// Activation scalar forms (fast paths) against the tape primitives in f64: the same formula
 /// evaluated with possibly different association; a few ulps, 1e-14 absolute for |z| ≤ 10
