@@ -5,10 +5,11 @@
 //!   the dot-product kernels of [`narrow`], everything else to `matrixmultiply`
 //!   ([`crate::Scalar::gemm_raw`]).
 //! - [`narrow`]: the one dot/axpy kernel family for products with a small dimension.
+//! - [`packed`]: f32 GEMM against weights packed once (AVX-512F / AVX2+FMA), fused epilogue.
 //! - [`dense_matmul`]: the shape-based choice of the nn fast paths (`x·W` into a buffer).
 
 pub mod narrow;
-
+pub mod packed;
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
