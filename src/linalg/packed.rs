@@ -170,14 +170,33 @@ unsafe fn tile_avx512<const MR: usize>(t: &Tile<'_>, c: &mut [f32], ldc: usize) 
             }
         }
     }
+    // The epilogue on the registers, then masked stores of the `cols ≤ 32` valid columns (the
+    // same operations, in the same order, as `Tile::finish`).
+    let m0 = ((1u32 << t.cols.min(16)) - 1) as u16;
+    let m1 = ((1u32 << t.cols.saturating_sub(16)) - 1) as u16;
+    let zero = _mm512_setzero_ps();
+    // SAFETY: masked loads touch only the `cols` valid bias entries.
+    let bias = t.bias.map(|b| unsafe {
+        [
+            _mm512_maskz_loadu_ps(m0, b.as_ptr()),
+            _mm512_maskz_loadu_ps(m1, b.as_ptr().wrapping_add(16)),
+        ]
+    });
+    assert!(c.len() >= (t.rows - 1) * ldc + t.cols, "tile outside C");
     for (i, acc) in acc.iter().enumerate().take(t.rows) {
-        let mut out = [0f32; NR];
-        // SAFETY: `out` holds NR = 32 values.
-        unsafe {
-            _mm512_storeu_ps(out.as_mut_ptr(), acc[0]);
-            _mm512_storeu_ps(out.as_mut_ptr().add(16), acc[1]);
+        let mut v = *acc;
+        if let Some(b) = bias {
+            v = [_mm512_add_ps(v[0], b[0]), _mm512_add_ps(v[1], b[1])];
         }
-        t.finish(&mut out, &mut c[i * ldc..]);
+        if t.relu {
+            v = [_mm512_max_ps(v[0], zero), _mm512_max_ps(v[1], zero)];
+        }
+        // SAFETY: masked stores touch only the `cols` valid entries of row i (checked above).
+        unsafe {
+            let ci = c.as_mut_ptr().add(i * ldc);
+            _mm512_mask_storeu_ps(ci, m0, v[0]);
+            _mm512_mask_storeu_ps(ci.wrapping_add(16), m1, v[1]);
+        }
     }
 }
 
