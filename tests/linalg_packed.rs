@@ -166,3 +166,27 @@ fn packed_gemm_is_bit_identical_on_one_and_two_threads() {
         );
     }
 }
+
+/// `rfm::linalg::gemm` sends large f32 products (`m ≥ 1024`, `k, n ≥ 64`, α = 1, β = 0) to the
+/// packed kernel on AVX-512 CPUs; whichever route it takes, plain and transposed `B` must match
+/// matrixmultiply within the same bound.
+#[test]
+fn dispatching_gemm_on_large_f32_products_equals_matrixmultiply() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let (m, k, n) = (1100, 70, 90);
+    let a = random(&mut rng, (m, k));
+    let w = random(&mut rng, (k, n));
+    let wt = random(&mut rng, (n, k));
+    for b in [w.view(), wt.t()] {
+        let want = reference(a.view(), b);
+        let mut c = Array2::from_elem((m, n), f32::NAN);
+        rfm::linalg::gemm(1.0, a.view(), b, 0.0, c.view_mut());
+        for ((i, j), &v) in c.indexed_iter() {
+            let mag: f64 = (0..k)
+                .map(|p| f64::from((a[[i, p]] * b[[p, j]]).abs()))
+                .sum();
+            let tol = PACKED_GEMM_F32_FACTOR * (k + 1) as f64 * f64::from(f32::EPSILON) * mag;
+            assert!(f64::from((v - want[[i, j]]).abs()) <= tol, "({i},{j})");
+        }
+    }
+}

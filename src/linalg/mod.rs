@@ -11,7 +11,7 @@
 pub mod narrow;
 pub mod packed;
 
-use ndarray::{ArrayView2, ArrayViewMut2};
+use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder};
 
 use crate::Scalar;
 use crate::nn::Scratch;
@@ -62,6 +62,30 @@ pub fn gemm<T: Scalar>(
         narrow::narrow_gemm(alpha, a, &cols[..n], beta, c, true);
         return;
     }
+    if packed_route(alpha, &a, &b, beta, &c) {
+        // SAFETY: `packed_route` checked T == f32, so the views reinterpret in place.
+        let (a32, b32, c32) = unsafe {
+            (
+                ArrayView2::from_shape_ptr(
+                    a.raw_dim().strides(stride_dim(a.strides())),
+                    a.as_ptr().cast::<f32>(),
+                ),
+                ArrayView2::from_shape_ptr(
+                    b.raw_dim().strides(stride_dim(b.strides())),
+                    b.as_ptr().cast::<f32>(),
+                ),
+                ArrayViewMut2::from_shape_ptr(
+                    c.raw_dim().strides(stride_dim(c.strides())),
+                    c.as_mut_ptr().cast::<f32>(),
+                ),
+            )
+        };
+        PACKED_B.with_borrow_mut(|w| {
+            w.repack(b32);
+            packed::packed_gemm(a32, w, packed::Epilogue::None, c32, packed::Isa::Avx512);
+        });
+        return;
+    }
     let (sa, sb, sc) = (a.strides(), b.strides(), c.strides());
     let (rsa, csa, rsb, csb, rsc, csc) = (sa[0], sa[1], sb[0], sb[1], sc[0], sc[1]);
     // SAFETY: the views guarantee that pointer + strides address m×k, k×n and m×n elements;
@@ -85,6 +109,44 @@ pub fn gemm<T: Scalar>(
             csc,
         )
     }
+}
+
+thread_local! {
+    /// The `B` operand of [`gemm`]'s packed route, packed per call (a `256 × 256` weight is
+    /// 64k copies, ~0.5 % of the product at 8192 rows; matrixmultiply also copies the `A` side).
+    static PACKED_B: std::cell::RefCell<packed::PackedWeights> = Default::default();
+}
+
+/// Whether [`gemm`] runs `C ← AB` on the packed AVX-512 kernel: f32, `α = 1`, `β = 0`, an
+/// AVX-512F CPU, a large product (`m ≥ 1024`, `k, n ≥ 64`: there it measured 8–12 % less CPU
+/// time than matrixmultiply on one thread, see benches/README.md) and contiguous rows of `A`
+/// and `C`. Everything else keeps matrixmultiply.
+fn packed_route<T: Scalar>(
+    alpha: T,
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+    beta: T,
+    c: &ArrayViewMut2<'_, T>,
+) -> bool {
+    let (m, k) = a.dim();
+    std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
+        && alpha == T::one()
+        && beta == T::zero()
+        && m >= 1024
+        && k >= 64
+        && b.ncols() >= 64
+        && a.strides()[1] == 1
+        && c.strides()[1] == 1
+        && [a.strides(), b.strides(), c.strides()]
+            .iter()
+            .all(|s| s.iter().all(|&v| v >= 0))
+        && packed::Isa::detect() == Some(packed::Isa::Avx512)
+}
+
+/// ndarray's `(rows, cols)` strides of a view as a shape-builder argument.
+fn stride_dim(s: &[isize]) -> ndarray::Ix2 {
+    // `packed_route` admits only non-negative strides.
+    ndarray::Ix2(s[0] as usize, s[1] as usize)
 }
 
 /// `out ← x·w` choosing the kernel by shape: row combinations for few rows of `x`, dot products
