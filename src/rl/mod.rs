@@ -1,1 +1,20 @@
 //! The online off-policy actor-critic and its algorithms (rfm, qne, dqs, qsm, sac).
+//!
+//! The training loop composes small parts: a [`replay::ReplayBuffer`], twin critics, a policy
+//! from [`crate::policies`], the estimator from [`crate::estimators`] for the actor target,
+//! optimisers from [`crate::optim`], and the run-directory writers ([`csv_log`],
+//! [`run_record`], [`curve_svg`]).
+
+pub mod algo;
+pub mod ascii_plot;
+pub mod coefficient;
+pub mod config;
+pub mod csv_log;
+pub mod curve_svg;
+pub mod progress;
+pub mod replay;
+pub mod run_record;
+
+pub use algo::{Algo, Preset};
+pub use coefficient::{Coefficient, Pooling};
+pub use config::{ConfigError, TrainConfig};
