@@ -1,0 +1,186 @@
+//! The plug-in minimum-variance coefficient of the Stein control variate.
+//!
+//! The SNIS asymptotic variance of `f = x_0 + M s_0` is `E_q[ρ ‖f − μ_0‖²]` (ρ = q/r). Replacing
+//! `E_q[ρ g]` by `K Σ_k w_k² g_k` (the K cancels) and centring both factors gives, with
+//! `e_k = ε'_k − μ̂_0^{NE}` and `z_k = s_0(ε'_k) − s̄_0`,
+//!
+//! - `N = Σ_k w_k² e_k z_kᵀ`, `D = Σ_k w_k² z_k z_kᵀ`;
+//! - full matrix: `M̂ = −N (D + r I)⁻¹`;
+//! - per dimension: `Λ̂_j = −N_jj / (D_jj + r)`;
+//! - isotropic: `η̂ = −tr N / (tr D + r)`.
+//!
+//! **Spaces.** The fit may be posed in noise space (coefficient η / M on `s_0`) or in data
+//! space (coefficient c on `s_1`, the reference code's choice). Since `x'_1 − μ̂_1 = −(β/α) e`
+//! and `s_1 − s̄_1 = −(α/β) z`, the data-space fit is the noise-space fit with ridge
+//! `r = ridge · (β_t/α_t)²` followed by `c = (β_t/α_t)² η`. The ridge and the clip apply in
+//! the space named by [`CoefficientSpace`]: with `Data` and clip `b`, it is `|c_j| ≤ b`, which
+//! is `|η_j| ≤ b α_t²/β_t²` (a loose bound near t → 1 and a tight one near t → 0); with
+//! `Noise` it is `|η_j| ≤ b`. For a full matrix the clip applies entry-wise. The result is
+//! always returned as a noise-space matrix.
+
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
+
+use super::spd_solve::spd_solve_in_place;
+use crate::Scalar;
+use crate::paths::PathCoefficients;
+
+/// The shape of the control-variate coefficient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoefficientStructure {
+    /// One scalar η for all dimensions.
+    Isotropic,
+    /// A diagonal `Λ = diag(η_1, …, η_d)`.
+    PerDimension,
+    /// A full `d×d` matrix M.
+    FullMatrix,
+}
+
+/// The space in which the plug-in coefficient is fitted, regularised and clipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoefficientSpace {
+    /// η / M multiplying the noise posterior score `s_0`.
+    Noise,
+    /// c multiplying the data posterior score `s_1` (`c = (β_t/α_t)² η`).
+    Data,
+}
+
+/// Options of the plug-in coefficient.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PluginCoefficient {
+    /// Isotropic, per dimension or full matrix. Default: per dimension (reference code).
+    pub structure: CoefficientStructure,
+    /// Ridge added to the denominator (to `D`'s diagonal), in `space`. Default 1e-4.
+    pub ridge: f64,
+    /// Symmetric clip bound applied in `space`, or none. Default ±2.
+    pub clip: Option<f64>,
+    /// Where the ridge and the clip apply. Default: data space (reference code).
+    pub space: CoefficientSpace,
+}
+
+impl Default for PluginCoefficient {
+    fn default() -> Self {
+        Self {
+            structure: CoefficientStructure::PerDimension,
+            ridge: 1e-4,
+            clip: Some(2.0),
+            space: CoefficientSpace::Data,
+        }
+    }
+}
+
+/// Scratch buffers for one state's `d×d` systems.
+#[derive(Clone, Debug, Default)]
+pub struct PluginScratch<T> {
+    n: Vec<T>,
+    dd: Vec<T>,
+    rhs: Vec<T>,
+}
+
+/// Fits the plug-in coefficient of one state and writes it, as a noise-space `d×d` matrix,
+/// into `matrix`.
+///
+/// `noise`, `score` are that state's K rows of `ε'` and `s_0`; `mu_ne`, `mean_score` are its
+/// `μ̂_0^{NE}` and `s̄_0`.
+///
+/// # Panics
+/// When shapes disagree or the ridge is negative.
+#[track_caller]
+#[allow(clippy::too_many_arguments)]
+pub fn plugin_coefficient<T: Scalar>(
+    options: &PluginCoefficient,
+    coefficients: &PathCoefficients,
+    weights: ArrayView1<T>,
+    noise: ArrayView2<T>,
+    score: ArrayView2<T>,
+    mu_ne: ArrayView1<T>,
+    mean_score: ArrayView1<T>,
+    scratch: &mut PluginScratch<T>,
+    mut matrix: ArrayViewMut2<T>,
+) {
+    let (k, d) = noise.dim();
+    assert_eq!(score.dim(), (k, d), "score shape");
+    assert_eq!(weights.len(), k, "one weight per sample");
+    assert_eq!(matrix.dim(), (d, d), "coefficient matrix must be d×d");
+    assert!(options.ridge >= 0.0, "ridge {} must be ≥ 0", options.ridge);
+    let ratio_sq = (coefficients.beta_t / coefficients.alpha_t).powi(2);
+    // Noise-space ridge and the factor mapping noise → clip space.
+    let (ridge, to_clip_space) = match options.space {
+        CoefficientSpace::Noise => (options.ridge, 1.0),
+        CoefficientSpace::Data => (options.ridge * ratio_sq, ratio_sq),
+    };
+    let full = options.structure == CoefficientStructure::FullMatrix;
+    scratch.n.clear();
+    scratch.n.resize(d * d, T::zero());
+    scratch.dd.clear();
+    scratch.dd.resize(d * d, T::zero());
+    for r in 0..k {
+        let w2 = weights[r] * weights[r];
+        for i in 0..d {
+            let e_i = noise[[r, i]] - mu_ne[i];
+            for j in 0..d {
+                if !full && i != j {
+                    continue;
+                }
+                let z_j = score[[r, j]] - mean_score[j];
+                let z_i = score[[r, i]] - mean_score[i];
+                // [RFM:Eq.optimal-coefficient]
+                scratch.n[i * d + j] += w2 * e_i * z_j;
+                scratch.dd[i * d + j] += w2 * z_i * z_j;
+            }
+        }
+    }
+    matrix.fill(T::zero());
+    let ridge_t = T::from_f64(ridge);
+    match options.structure {
+        CoefficientStructure::PerDimension => {
+            for j in 0..d {
+                let den = scratch.dd[j * d + j] + ridge_t;
+                matrix[[j, j]] = if den > T::zero() {
+                    -scratch.n[j * d + j] / den
+                } else {
+                    T::zero()
+                };
+            }
+        }
+        CoefficientStructure::Isotropic => {
+            let (mut num, mut den) = (T::zero(), ridge_t);
+            for j in 0..d {
+                num += scratch.n[j * d + j];
+                den += scratch.dd[j * d + j];
+            }
+            let eta = if den > T::zero() {
+                -num / den
+            } else {
+                T::zero()
+            };
+            for j in 0..d {
+                matrix[[j, j]] = eta;
+            }
+        }
+        CoefficientStructure::FullMatrix => {
+            // M (D + rI) = −N  ⇔  (D + rI) Mᵀ = −Nᵀ  (D symmetric).
+            for j in 0..d {
+                scratch.dd[j * d + j] += ridge_t;
+            }
+            scratch.rhs.clear();
+            scratch.rhs.resize(d * d, T::zero());
+            for i in 0..d {
+                for j in 0..d {
+                    scratch.rhs[j * d + i] = -scratch.n[i * d + j];
+                }
+            }
+            // A singular D (K ≤ d and no ridge) leaves M = 0, the noise-expectation.
+            if spd_solve_in_place(&mut scratch.dd, d, &mut scratch.rhs) {
+                for i in 0..d {
+                    for j in 0..d {
+                        matrix[[i, j]] = scratch.rhs[j * d + i];
+                    }
+                }
+            }
+        }
+    }
+    if let Some(bound) = options.clip {
+        let bound = T::from_f64(bound / to_clip_space);
+        matrix.mapv_inplace(|m| m.max(-bound).min(bound));
+    }
+}
