@@ -6,9 +6,9 @@
 //!
 //! `x̂_1 = (x_t − β_t ε̂)/α_t`,
 //! `x_{t'} = α_{t'} x̂_1 + sqrt(β_{t'}² − σ²) ε̂ + σ z`, `z ~ N(0, I)`,
-//! `σ² = ζ² (β_{t'}²/β_t²)(1 − α_t² β_{t'}² / (α_{t'}² β_t²))·`… in the DDIM form of Song et
-//! al. (2021) with `σ_{t→t'} = ζ · (β_{t'}/β_t) · sqrt(1 − (α_t β_{t'})²/(α_{t'} β_t)²)`:
-//! `ζ = 0` is DDIM (deterministic), `ζ = 1` is the DDPM ancestral sampler. The start is
+//! `σ_{t→t'} = ζ · (β_{t'}/β_t) · sqrt(1 − α_t²/α_{t'}²)` (Song et al. 2021, eq. 16, in the
+//! paper's time): `ζ = 0` is DDIM (deterministic), `ζ = 1` is the DDPM ancestral sampler.
+//! With the exact ε̂ of any target both keep `x_t` on the path's marginal. The start is
 //! `x_{t_min} = β_{t_min} z` (the data mean taken as 0, exact for VP where `α_{t_min} ≈ 0`).
 //! For a VE score model, `ε̂ = −β_t · score` (rfm-math §5).
 
@@ -60,7 +60,10 @@ pub fn sample_diffusion<T, P, F, R>(
     R: Rng + ?Sized,
 {
     assert!(steps > 0, "diffusion sampler needs at least one step");
-    assert!(t_min > 0.0 && t_min < 0.5, "t_min = {t_min} must lie in (0, 0.5)");
+    assert!(
+        t_min > 0.0 && t_min < 0.5,
+        "t_min = {t_min} must lie in (0, 0.5)"
+    );
     let dim = x.raw_dim();
     for a in [&mut scratch.eps, &mut scratch.z] {
         if a.raw_dim() != dim {
@@ -80,20 +83,27 @@ pub fn sample_diffusion<T, P, F, R>(
         let sigma = match method {
             DiffusionMethod::Ddim => 0.0,
             DiffusionMethod::Ddpm => {
-                let r = (c.alpha_t * n.beta_t) / (n.alpha_t * c.beta_t);
+                let r = c.alpha_t / n.alpha_t;
                 (n.beta_t / c.beta_t) * (1.0 - r * r).max(0.0).sqrt()
             }
         };
         // [RFM:Eq.ddim-step]
         let keep = (n.beta_t * n.beta_t - sigma * sigma).max(0.0).sqrt();
-        let (inv_a, b, a_next) = (T::from_f64(1.0 / c.alpha_t), T::from_f64(c.beta_t), T::from_f64(n.alpha_t));
+        let (inv_a, b, a_next) = (
+            T::from_f64(1.0 / c.alpha_t),
+            T::from_f64(c.beta_t),
+            T::from_f64(n.alpha_t),
+        );
         let (keep, sig) = (T::from_f64(keep), T::from_f64(sigma));
         if sigma > 0.0 {
             fill_standard_normal(rng, scratch.z.view_mut());
         }
-        Zip::from(&mut x).and(&scratch.eps).and(&scratch.z).for_each(|x, &e, &z| {
-            let x1 = (*x - b * e) * inv_a;
-            *x = a_next * x1 + keep * e + if sigma > 0.0 { sig * z } else { T::zero() };
-        });
+        Zip::from(&mut x)
+            .and(&scratch.eps)
+            .and(&scratch.z)
+            .for_each(|x, &e, &z| {
+                let x1 = (*x - b * e) * inv_a;
+                *x = a_next * x1 + keep * e + if sigma > 0.0 { sig * z } else { T::zero() };
+            });
     }
 }

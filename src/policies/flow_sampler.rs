@@ -79,7 +79,9 @@ pub fn integrate<T: Scalar, F: ConditionalField<T> + ?Sized>(
         field.eval(x.view(), t, scratch.v1.view_mut());
         match schedule.method {
             OdeMethod::Euler => {
-                Zip::from(&mut x).and(&scratch.v1).for_each(|x, &v| *x += dt_t * v);
+                Zip::from(&mut x)
+                    .and(&scratch.v1)
+                    .for_each(|x, &v| *x += dt_t * v);
             }
             OdeMethod::Heun => {
                 Zip::from(&mut scratch.trial)

@@ -29,10 +29,19 @@ pub enum Selection {
 #[track_caller]
 pub fn selection_probabilities<T: Scalar>(q: ArrayView1<T>, temperature: f64, out: &mut Vec<f64>) {
     assert!(!q.is_empty(), "no particles to choose from");
-    assert!(temperature > 0.0, "temperature {temperature} must be positive");
-    let max = q.iter().map(|v| v.to_f64()).fold(f64::NEG_INFINITY, f64::max);
+    assert!(
+        temperature > 0.0,
+        "temperature {temperature} must be positive"
+    );
+    let max = q
+        .iter()
+        .map(|v| Scalar::to_f64(*v))
+        .fold(f64::NEG_INFINITY, f64::max);
     out.clear();
-    out.extend(q.iter().map(|v| ((v.to_f64() - max) / temperature).exp()));
+    out.extend(
+        q.iter()
+            .map(|v| ((Scalar::to_f64(*v) - max) / temperature).exp()),
+    );
     let z: f64 = out.iter().sum();
     for p in out.iter_mut() {
         *p /= z;
@@ -52,7 +61,10 @@ pub fn select_particles<T: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
     chosen: &mut Vec<usize>,
 ) {
-    assert!(particles > 0 && q.len() % particles == 0, "q must hold B·P values");
+    assert!(
+        particles > 0 && q.len() % particles == 0,
+        "q must hold B·P values"
+    );
     chosen.clear();
     let mut probs = Vec::with_capacity(particles);
     for b in 0..q.len() / particles {
