@@ -8,5 +8,8 @@
 pub mod diffusion_sampler;
 pub mod field;
 pub mod flow_sampler;
+pub mod generative;
 pub mod noise;
 pub mod resample;
+pub mod tanh_gaussian;
+pub mod velocity_net;
