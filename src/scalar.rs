@@ -4,7 +4,7 @@
 //! bounds. Conversions from and to `f64` are explicit so that constants read naturally
 //! (`T::from_f64(0.5)`) and tests can compare in double precision.
 
-use ndarray::NdFloat;
+use ndarray::{ArrayView2, ArrayViewMut2, NdFloat};
 use num_traits::FloatConst;
 
 /// A floating-point element type: `f32` or `f64`.
@@ -19,6 +19,85 @@ pub trait Scalar:
     fn from_f64(x: f64) -> Self;
     /// Converts to `f64` exactly.
     fn to_f64(self) -> f64;
+
+    /// Raw general matrix multiply `C ← α A B + β C` through `matrixmultiply`
+    /// (`sgemm` for `f32`, `dgemm` for `f64`; both cores with its `threading` feature).
+    ///
+    /// `A` is `m×k`, `B` is `k×n`, `C` is `m×n`; `rs*`/`cs*` are row and column strides in
+    /// elements, so a transpose is a stride swap, never a copy. If `β = 0`, `C` is overwritten
+    /// and need not be initialised. Prefer the safe, shape-checked [`gemm`].
+    ///
+    /// # Safety
+    /// The pointers must address matrices of the stated shapes and strides; `C` must not alias
+    /// `A` or `B` and its strides must not make two elements alias.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gemm_raw(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: *const Self,
+        rsa: isize,
+        csa: isize,
+        b: *const Self,
+        rsb: isize,
+        csb: isize,
+        beta: Self,
+        c: *mut Self,
+        rsc: isize,
+        csc: isize,
+    );
+}
+
+/// `C ← α A B + β C` for 2-D views of any strides (transposes are `.t()` views, never copies).
+///
+/// With `β = 0` the previous content of `C` is ignored (it may hold stale or NaN values).
+///
+/// # Panics
+/// If the shapes are not `m×k`, `k×n`, `m×n`; the message names all three.
+#[track_caller]
+pub fn gemm<T: Scalar>(
+    alpha: T,
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    beta: T,
+    mut c: ArrayViewMut2<'_, T>,
+) {
+    let (m, k) = a.dim();
+    let (k2, n) = b.dim();
+    assert!(
+        k == k2 && c.dim() == (m, n),
+        "gemm: shapes {:?} · {:?} -> {:?} do not chain (need m×k · k×n -> m×n)",
+        a.dim(),
+        b.dim(),
+        c.dim()
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    let (sa, sb, sc) = (a.strides(), b.strides(), c.strides());
+    let (rsa, csa, rsb, csb, rsc, csc) = (sa[0], sa[1], sb[0], sb[1], sc[0], sc[1]);
+    // SAFETY: the views guarantee that pointer + strides address m×k, k×n and m×n elements;
+    // `c` is a unique mutable view, so it aliases neither `a` nor `b`, and ndarray forbids
+    // aliasing strides in mutable views.
+    unsafe {
+        T::gemm_raw(
+            m,
+            k,
+            n,
+            alpha,
+            a.as_ptr(),
+            rsa,
+            csa,
+            b.as_ptr(),
+            rsb,
+            csb,
+            beta,
+            c.as_mut_ptr(),
+            rsc,
+            csc,
+        )
+    }
 }
 
 impl Scalar for f32 {
@@ -32,6 +111,28 @@ impl Scalar for f32 {
     fn to_f64(self) -> f64 {
         self as f64
     }
+    #[inline(always)]
+    unsafe fn gemm_raw(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: *const Self,
+        rsa: isize,
+        csa: isize,
+        b: *const Self,
+        rsb: isize,
+        csb: isize,
+        beta: Self,
+        c: *mut Self,
+        rsc: isize,
+        csc: isize,
+    ) {
+        // SAFETY: forwarded contract of `Scalar::gemm_raw`.
+        unsafe {
+            matrixmultiply::sgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc)
+        }
+    }
 }
 
 impl Scalar for f64 {
@@ -44,5 +145,27 @@ impl Scalar for f64 {
     #[inline(always)]
     fn to_f64(self) -> f64 {
         self
+    }
+    #[inline(always)]
+    unsafe fn gemm_raw(
+        m: usize,
+        k: usize,
+        n: usize,
+        alpha: Self,
+        a: *const Self,
+        rsa: isize,
+        csa: isize,
+        b: *const Self,
+        rsb: isize,
+        csb: isize,
+        beta: Self,
+        c: *mut Self,
+        rsc: isize,
+        csc: isize,
+    ) {
+        // SAFETY: forwarded contract of `Scalar::gemm_raw`.
+        unsafe {
+            matrixmultiply::dgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc)
+        }
     }
 }

@@ -1,0 +1,3 @@
+//! Subcommands of the `rfm` binary, one file each.
+
+pub mod selfcheck;
