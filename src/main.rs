@@ -18,6 +18,11 @@ struct Cli {
 enum Command {
     /// Check every autodiff primitive's gradient against finite differences (f64) and print a table.
     Selfcheck(cli::selfcheck::SelfcheckArgs),
+    /// List the control tasks or check one with random actions.
+    Envs {
+        #[command(subcommand)]
+        command: cli::envs::EnvsCommand,
+    },
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -28,10 +33,10 @@ fn main() -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| Command::Selfcheck(cli::selfcheck::SelfcheckArgs::default()));
     let ok = match command {
         Command::Selfcheck(args) => cli::selfcheck::run(&args),
+        Command::Envs { command } => {
+            cli::envs::run(command)?;
+            true
+        }
     };
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

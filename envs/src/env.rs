@@ -145,6 +145,30 @@ impl Env {
         self.over = false;
         self.task.observe(obs);
     }
+    /// Checks an action without using it: the right length and every entry finite.
+    ///
+    /// # Errors
+    /// [`ActionError::WrongLength`] or [`ActionError::NonFinite`].
+    pub fn check_action(&self, action: &[f32]) -> Result<(), ActionError> {
+        let spec = self.spec();
+        if action.len() != spec.action_dim() {
+            return Err(ActionError::WrongLength {
+                task: spec.name,
+                got: action.len(),
+                expected: spec.action_dim(),
+            });
+        }
+        if let Some((i, &a)) = action.iter().enumerate().find(|(_, a)| !a.is_finite()) {
+            return Err(ActionError::NonFinite {
+                task: spec.name,
+                index: i,
+                actuator: spec.action[i],
+                value: a,
+            });
+        }
+        Ok(())
+    }
+
     /// Takes one control step: checks and clips the action, advances, writes the observation.
     ///
     /// # Panics
@@ -156,22 +180,8 @@ impl Env {
         if self.over {
             return Err(ActionError::EpisodeOver { task: spec.name });
         }
-        if action.len() != spec.action_dim() {
-            return Err(ActionError::WrongLength {
-                task: spec.name,
-                got: action.len(),
-                expected: spec.action_dim(),
-            });
-        }
-        for (i, (&a, c)) in action.iter().zip(self.clipped.iter_mut()).enumerate() {
-            if !a.is_finite() {
-                return Err(ActionError::NonFinite {
-                    task: spec.name,
-                    index: i,
-                    actuator: spec.action[i],
-                    value: a,
-                });
-            }
+        self.check_action(action)?;
+        for (&a, c) in action.iter().zip(self.clipped.iter_mut()) {
             *c = a.clamp(-1.0, 1.0);
         }
         self.task.advance(&self.clipped);

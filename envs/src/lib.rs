@@ -8,11 +8,36 @@
 //!
 //! The crate never depends on the core `rfm` crate.
 //!
+//! ```
+//! use rand::SeedableRng;
+//! use rfm_envs::{TaskId, make};
+//! let mut env = make("pendulum-swingup".parse::<TaskId>().unwrap());
+//! let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+//! let mut obs = vec![0.0; env.spec().obs_dim()];
+//! env.reset(&mut rng, &mut obs);
+//! let out = env.step(&[0.5], &mut obs).unwrap();
+//! assert!((0.0..=1.0).contains(&out.reward.total));
+//! ```
+//!
 //! - [`env`]: the [`Env`] episode wrapper (action checks, clipping, truncation) around a [`Task`].
 //! - [`spec`]: observation and action specifications.
+//! - [`registry`]: [`TaskId`] (CLI names) and [`make`].
+//! - [`runner`]: [`VecEnv`], many envs stepped in parallel with per-env seeds.
+//! - [`tolerance`]: dm_control's reward shaping.
+//! - [`world`], [`planar`]: the rapier world and the planar articulated-body builder.
+//! - [`tasks`]: one module per task.
 
 pub mod env;
+pub mod planar;
+pub mod registry;
+pub mod runner;
 pub mod spec;
+pub mod tasks;
+pub mod tolerance;
+pub mod world;
 
 pub use env::{ActionError, Env, Reward, StepOutcome, Task};
+pub use registry::{TaskId, UnknownTask, make};
+pub use runner::{VecActionError, VecEnv, env_rng};
 pub use spec::{EnvSpec, ObservationField};
+pub use tolerance::{Sigmoid, tolerance};

@@ -1,0 +1,4 @@
+//! One file per task; each carries the doc template (spaces, reward, termination, initial
+//! state, differences from dm_control, version history).
+
+pub mod pendulum;

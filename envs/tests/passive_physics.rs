@@ -1,0 +1,60 @@
+//! Passive physics against analytic results: the pendulum's small-angle period and the energy
+//! of a frictionless cartpole.
+
+use rfm_envs::tasks::pendulum::PendulumSwingup;
+
+#[path = "../../tests/common/tolerance.rs"]
+mod tolerance;
+
+/// Small-angle period of the built pendulum vs 2π/√(ω0² − γ²), ω0² = m g l / I, γ = c/(2I).
+#[test]
+fn pendulum_small_angle_period_matches_analytic() {
+    let damping = rfm_envs::tasks::pendulum::HINGE_DAMPING;
+    let mut p = PendulumSwingup::with_damping(damping);
+    let pole = p.pole();
+    let chain = p.chain_mut();
+    chain.reset();
+    // Built body: mass, COM distance from the hinge and inertia about the hinge (y axis).
+    let rb = &chain.world().bodies;
+    let body = rb.iter().find(|(_, b)| b.is_dynamic()).unwrap().1;
+    let m = body.mass() as f64;
+    let hinge = chain.pose(pole).translation;
+    let l = (body.center_of_mass() - hinge).length() as f64;
+    let i_com = body
+        .mass_properties()
+        .local_mprops
+        .reconstruct_inertia_matrix();
+    let i_hinge = i_com.y_axis.y as f64 + m * l * l;
+    eprintln!("m {m} l {l} I_hinge {i_hinge}");
+    let g = 9.81;
+    let omega0_sq = m * g * l / i_hinge;
+    let gamma = damping as f64 / (2.0 * i_hinge);
+    let expected = 2.0 * std::f64::consts::PI / (omega0_sq - gamma * gamma).sqrt();
+
+    // Hanging down is θ = π; displace by 0.05 rad and count downward zero crossings of θ − π.
+    chain.set_state(&[std::f32::consts::PI + 0.05], &[0.0]);
+    let dt = chain.dt() as f64;
+    let mut prev = chain.qpos(0) as f64 - std::f64::consts::PI;
+    let mut crossings = Vec::new();
+    for k in 1..=2000 {
+        chain.step();
+        let x = chain.qpos(0) as f64 - std::f64::consts::PI;
+        if prev > 0.0 && x <= 0.0 {
+            let frac = prev / (prev - x);
+            crossings.push((k as f64 - 1.0 + frac) * dt);
+        }
+        prev = x;
+    }
+    assert!(
+        crossings.len() >= 10,
+        "too few oscillations: {}",
+        crossings.len()
+    );
+    let periods = (crossings.len() - 1) as f64;
+    let measured = (crossings[crossings.len() - 1] - crossings[0]) / periods;
+    let rel = (measured - expected).abs() / expected;
+    assert!(
+        rel < tolerance::ENVS_PENDULUM_PERIOD_REL,
+        "period {measured} vs analytic {expected} (rel {rel})"
+    );
+}
