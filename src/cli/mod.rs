@@ -1,4 +1,7 @@
 //! Subcommands of the `rfm` binary, one file each.
 
 pub mod envs;
+pub mod eval;
+pub mod plot;
 pub mod selfcheck;
+pub mod train;

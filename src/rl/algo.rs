@@ -95,6 +95,8 @@ pub enum Preset {
     /// Fewer reverse samples, particles and steps, sized for about an hour on 2 cores
     /// (measurements in `paper-notes/presets.md`).
     Cpu,
+    /// The `cpu` preset with a budget of a few minutes on 2 cores (`cargo run --release`).
+    Demo,
 }
 
 impl Preset {
@@ -102,6 +104,15 @@ impl Preset {
     pub fn apply(self, c: &mut TrainConfig) {
         match self {
             Preset::Paper => {}
+            Preset::Demo => {
+                Preset::Cpu.apply(c);
+                c.schedule.total_steps = 20_000;
+                c.schedule.random_steps = 2_000;
+                c.schedule.eval_every = 2_000;
+                c.schedule.eval_episodes = 4;
+                c.schedule.checkpoint_every = 5_000;
+                c.schedule.log_every = 250;
+            }
             Preset::Cpu => {
                 c.schedule.total_steps = 100_000;
                 c.schedule.random_steps = 5_000;
