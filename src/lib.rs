@@ -10,6 +10,7 @@
 //! - [`paths`], [`estimators`]: probability paths and the RFM posterior-mean estimator family.
 //! - [`policies`], [`rl`]: flow / diffusion / Gaussian policies and the online actor-critic.
 
+pub mod audit;
 pub mod autodiff;
 pub mod checkpoint;
 pub mod estimators;

@@ -24,6 +24,8 @@ enum Command {
     Eval(cli::eval::EvalArgs),
     /// Overlay the learning curves of run directories in one SVG.
     Plot(cli::plot::PlotArgs),
+    /// Run every special-case check of the estimator family and print variance tables.
+    Audit(cli::audit::AuditArgs),
     /// List the control tasks or check one with random actions.
     Envs {
         #[command(subcommand)]
@@ -51,6 +53,7 @@ fn main() -> anyhow::Result<ExitCode> {
             true
         }
         Command::Selfcheck(args) => cli::selfcheck::run(&args),
+        Command::Audit(args) => cli::audit::run(&args)?,
         Command::Envs { command } => {
             cli::envs::run(command)?;
             true

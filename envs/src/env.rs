@@ -15,6 +15,7 @@ use crate::spec::EnvSpec;
 pub const MAX_REWARD_TERMS: usize = 4;
 
 /// A step's reward and the named terms it is built from (each in [0, 1]).
+/// The default is a zero reward with no terms.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Reward {
     /// The reward, in [0, 1].
@@ -50,8 +51,15 @@ impl Reward {
     }
 }
 
-/// What one control step returns besides the observation.
-#[derive(Clone, Copy, Debug, PartialEq)]
+impl Default for Reward {
+    fn default() -> Self {
+        Reward::new(0.0, &[])
+    }
+}
+
+/// What one control step returns besides the observation (default: zero reward, not done;
+/// handy for sizing a [`crate::VecEnv`] outcome buffer).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct StepOutcome {
     /// The reward and its terms.
     pub reward: Reward,

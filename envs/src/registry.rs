@@ -40,6 +40,10 @@ macro_rules! tasks {
 
 tasks! {
     PendulumSwingup => tasks::pendulum::SPEC, tasks::pendulum::PendulumSwingup::new();
+    CartpoleSwingup => tasks::cartpole::SPEC, tasks::cartpole::CartpoleSwingup::new();
+    CheetahRun => tasks::cheetah::SPEC, tasks::cheetah::CheetahRun::new();
+    WalkerWalk => tasks::walker::SPEC_WALK, tasks::walker::Walker::walk();
+    WalkerRun => tasks::walker::SPEC_RUN, tasks::walker::Walker::run();
 }
 
 impl TaskId {

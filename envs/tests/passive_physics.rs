@@ -3,6 +3,7 @@
 
 use rfm_envs::tasks::pendulum::PendulumSwingup;
 
+#[allow(dead_code)] // shared presets; each test file uses its own
 #[path = "../../tests/common/tolerance.rs"]
 mod tolerance;
 
@@ -25,7 +26,6 @@ fn pendulum_small_angle_period_matches_analytic() {
         .local_mprops
         .reconstruct_inertia_matrix();
     let i_hinge = i_com.y_axis.y as f64 + m * l * l;
-    eprintln!("m {m} l {l} I_hinge {i_hinge}");
     let g = 9.81;
     let omega0_sq = m * g * l / i_hinge;
     let gamma = damping as f64 / (2.0 * i_hinge);
@@ -56,5 +56,31 @@ fn pendulum_small_angle_period_matches_analytic() {
     assert!(
         rel < tolerance::ENVS_PENDULUM_PERIOD_REL,
         "period {measured} vs analytic {expected} (rel {rel})"
+    );
+}
+
+/// A frictionless cartpole released with the pole horizontal keeps its energy over 10 s.
+#[test]
+fn cartpole_frictionless_conserves_energy() {
+    use rfm_envs::tasks::cartpole::CartpoleSwingup;
+    let mut c = CartpoleSwingup::with_damping(0.0, 0.0);
+    let chain = c.chain_mut();
+    chain.reset();
+    chain.set_state(&[0.0, std::f32::consts::FRAC_PI_2], &[0.0, 0.0]);
+    let e0 = chain.energy();
+    // Energy scale: the pole's potential-energy swing m·g·l (l = COM distance 0.5 m).
+    let scale = 0.1 * 9.81 * 0.5;
+    let mut worst: f64 = 0.0;
+    let mut last = 0.0;
+    for _ in 0..1000 {
+        chain.step();
+        assert!(chain.qpos(0).abs() < 1.8, "cart reached the slider limit");
+        last = chain.energy() - e0;
+        worst = worst.max(last.abs());
+    }
+    assert!(
+        worst / scale < tolerance::ENVS_CARTPOLE_ENERGY_REL && last.abs() <= worst,
+        "energy drift {worst} J = {} of m·g·l",
+        worst / scale
     );
 }

@@ -96,6 +96,7 @@ fn check(task: TaskId, episodes: usize, seed: u64) -> Result<()> {
     let mut steps = 0usize;
     let (mut rmin, mut rmax) = (f64::INFINITY, f64::NEG_INFINITY);
     let start = Instant::now();
+    let cpu_start = thread_cpu_seconds();
     for _ in 0..episodes {
         env.reset(&mut rng, &mut obs);
         let mut ret = 0.0;
@@ -120,6 +121,7 @@ fn check(task: TaskId, episodes: usize, seed: u64) -> Result<()> {
         returns.push(ret);
     }
     let secs = start.elapsed().as_secs_f64();
+    let cpu = thread_cpu_seconds().zip(cpu_start).map(|(b, a)| b - a);
     let n = returns.len() as f64;
     let mean = returns.iter().sum::<f64>() / n;
     let sd = (returns.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / n).sqrt();
@@ -135,5 +137,18 @@ fn check(task: TaskId, episodes: usize, seed: u64) -> Result<()> {
         "{steps} steps in {secs:.2} s: {:.0} steps/s (one thread, resets included)",
         steps as f64 / secs
     );
+    if let Some(cpu) = cpu {
+        println!(
+            "on-CPU time {cpu:.2} s: {:.0} steps per CPU-second (robust to a shared machine)",
+            steps as f64 / cpu
+        );
+    }
     Ok(())
+}
+
+/// This thread's on-CPU time in seconds (Linux `/proc/thread-self/schedstat`), if available.
+fn thread_cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns * 1e-9)
 }

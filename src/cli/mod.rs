@@ -1,5 +1,6 @@
 //! Subcommands of the `rfm` binary, one file each.
 
+pub mod audit;
 pub mod envs;
 pub mod eval;
 pub mod plot;

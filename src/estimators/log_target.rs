@@ -13,6 +13,7 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2, Zip};
 
 use crate::Scalar;
+use crate::autodiff::ops::log_sech2::log_sech2_of;
 
 /// An action-value function `Q(s, a)` and its action gradient, evaluated on a block of actions.
 ///
@@ -48,15 +49,6 @@ pub struct LogTarget {
     pub form: TargetForm,
     /// The temperature λ > 0 (the paper's name; SAC's α is a different quantity).
     pub temperature: f64,
-}
-
-/// `log sech²(y) = 2 (log 2 − |y| − log(1 + e^{−2|y|}))`, finite for every finite `y`.
-#[inline]
-pub fn log_sech2<T: Scalar>(y: T) -> T {
-    // [RFM:Eq.tanh-latent]
-    let two = T::from_f64(2.0);
-    let a = y.abs();
-    two * (T::LN_2() - a - (-two * a).exp().ln_1p())
 }
 
 impl LogTarget {
@@ -123,7 +115,7 @@ impl LogTarget {
                     let mut jacobian = T::zero();
                     for ((g, &a), &u) in g_row.iter_mut().zip(a_row).zip(u_row) {
                         *g = (T::one() - a * a) * *g * inv_temperature - two * a;
-                        jacobian += log_sech2(u);
+                        jacobian += log_sech2_of(u);
                     }
                     *lp = *lp * inv_temperature + jacobian;
                 }

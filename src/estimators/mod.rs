@@ -12,6 +12,7 @@ pub mod estimator;
 pub mod expectations;
 pub mod log_target;
 pub mod optimal;
+pub mod prior;
 pub mod reverse_sampling;
 pub mod spd_solve;
 pub mod stein;

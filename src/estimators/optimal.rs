@@ -17,12 +17,20 @@
 //! is `|η_j| ≤ b α_t²/β_t²` (a loose bound near t → 1 and a tight one near t → 0); with
 //! `Noise` it is `|η_j| ≤ b`. For a full matrix the clip applies entry-wise. The result is
 //! always returned as a noise-space matrix.
+//!
+//! **Degenerate weights.** When the weights put (numerically) all mass on one sample, the
+//! centred sums are round-off and the coefficient is not identifiable; such dimensions get
+//! coefficient 0 (see [`IDENTIFIABILITY_FLOOR`]). All members coincide there anyway.
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 
 use super::spd_solve::spd_solve_in_place;
 use crate::Scalar;
 use crate::paths::PathCoefficients;
+
+/// Relative floor below which a dimension's centred score spread `D_jj` counts as round-off
+/// (against the uncentred `Σ_k w_k² s_kj²`); its coefficient is then 0.
+pub const IDENTIFIABILITY_FLOOR: f64 = 1e-10;
 
 /// The shape of the control-variate coefficient.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +79,7 @@ impl Default for PluginCoefficient {
 /// Scratch buffers for one state's `d×d` systems.
 #[derive(Clone, Debug, Default)]
 pub struct PluginScratch<T> {
+    raw: Vec<T>,
     n: Vec<T>,
     dd: Vec<T>,
     rhs: Vec<T>,
@@ -113,8 +122,14 @@ pub fn plugin_coefficient<T: Scalar>(
     scratch.n.resize(d * d, T::zero());
     scratch.dd.clear();
     scratch.dd.resize(d * d, T::zero());
+    // Uncentred Σ w² s_j², the scale against which the centred spread D_jj is judged.
+    scratch.raw.clear();
+    scratch.raw.resize(d, T::zero());
     for r in 0..k {
         let w2 = weights[r] * weights[r];
+        for j in 0..d {
+            scratch.raw[j] += w2 * score[[r, j]] * score[[r, j]];
+        }
         for i in 0..d {
             let e_i = noise[[r, i]] - mu_ne[i];
             for j in 0..d {
@@ -130,12 +145,22 @@ pub fn plugin_coefficient<T: Scalar>(
         }
     }
     matrix.fill(T::zero());
+    // Identifiability guard: when the weights are (numerically) degenerate, the centred spread
+    // D_jj is round-off relative to the raw second moment and N/D is noise. Every member then
+    // gives the same estimate, so the coefficient of such a dimension is set to 0.
+    let floor = T::from_f64(IDENTIFIABILITY_FLOOR);
+    let identifiable: Vec<bool> = (0..d)
+        .map(|j| scratch.dd[j * d + j] > floor * scratch.raw[j])
+        .collect();
+    if identifiable.iter().all(|&ok| !ok) {
+        return;
+    }
     let ridge_t = T::from_f64(ridge);
     match options.structure {
         CoefficientStructure::PerDimension => {
             for j in 0..d {
                 let den = scratch.dd[j * d + j] + ridge_t;
-                matrix[[j, j]] = if den > T::zero() {
+                matrix[[j, j]] = if identifiable[j] && den > T::zero() {
                     -scratch.n[j * d + j] / den
                 } else {
                     T::zero()
@@ -144,7 +169,7 @@ pub fn plugin_coefficient<T: Scalar>(
         }
         CoefficientStructure::Isotropic => {
             let (mut num, mut den) = (T::zero(), ridge_t);
-            for j in 0..d {
+            for j in (0..d).filter(|&j| identifiable[j]) {
                 num += scratch.n[j * d + j];
                 den += scratch.dd[j * d + j];
             }
@@ -169,12 +194,31 @@ pub fn plugin_coefficient<T: Scalar>(
                     scratch.rhs[j * d + i] = -scratch.n[i * d + j];
                 }
             }
-            // A singular D (K ≤ d and no ridge) leaves M = 0, the noise-expectation.
-            if spd_solve_in_place(&mut scratch.dd, d, &mut scratch.rhs) {
+            // A singular D + rI (K ≤ d and no ridge) or a non-identifiable dimension has no
+            // unique minimiser: fall back to the per-dimension one (still a minimiser over a
+            // class containing 0 and I).
+            let all_identifiable = identifiable.iter().all(|&ok| ok);
+            if all_identifiable && spd_solve_in_place(&mut scratch.dd, d, &mut scratch.rhs) {
                 for i in 0..d {
                     for j in 0..d {
                         matrix[[i, j]] = scratch.rhs[j * d + i];
                     }
+                }
+            } else {
+                for j in 0..d {
+                    // `dd` may hold a partial factorisation: recompute the diagonal sums.
+                    let (mut num, mut den) = (T::zero(), ridge_t);
+                    for r in 0..k {
+                        let w2 = weights[r] * weights[r];
+                        let z = score[[r, j]] - mean_score[j];
+                        num += w2 * (noise[[r, j]] - mu_ne[j]) * z;
+                        den += w2 * z * z;
+                    }
+                    matrix[[j, j]] = if identifiable[j] && den > T::zero() {
+                        -num / den
+                    } else {
+                        T::zero()
+                    };
                 }
             }
         }

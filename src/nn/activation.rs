@@ -6,6 +6,7 @@
 //! the authors' velocity net).
 
 use crate::Scalar;
+use crate::autodiff::{Tape, Var};
 
 /// A pointwise nonlinearity `h = act(z)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -47,6 +48,18 @@ impl Activation {
             self,
             Activation::Relu | Activation::Tanh | Activation::Identity
         )
+    }
+
+    /// `act(z)` recorded on the tape with the autodiff primitive of the same name.
+    pub fn on_tape<T: Scalar>(self, tape: &mut Tape<T>, z: Var) -> Var {
+        match self {
+            Activation::Relu => tape.relu(z),
+            Activation::Gelu => tape.gelu(z),
+            Activation::Silu => tape.silu(z),
+            Activation::Mish => tape.mish(z),
+            Activation::Tanh => tape.tanh(z),
+            Activation::Identity => z,
+        }
     }
 
     /// `act(z)`.

@@ -6,11 +6,23 @@
 //! and a tape-free fast path (for sampling, acting and input gradients).
 
 pub mod activation;
+pub mod bind;
 pub mod embedding;
 pub mod init;
+pub mod linear;
+pub mod mlp;
+pub mod mlp_fast;
 pub mod params;
+pub mod residual;
+pub mod scratch;
 
 pub use activation::Activation;
+pub use bind::{ParamMode, ParamVars};
 pub use embedding::{sinusoidal_embedding, sinusoidal_embedding_into, sinusoidal_frequencies};
 pub use init::{Init, ORTHOGONAL_GAIN_DEFAULT};
+pub use linear::Linear;
+pub use mlp::Mlp;
+pub use mlp_fast::MlpWorkspace;
 pub use params::{ParamId, Params};
+pub use residual::{ResMlp, ResMlpWorkspace, Residual};
+pub use scratch::Scratch;

@@ -143,7 +143,7 @@ impl<T: Scalar> Adam<T> {
             Zip::from(p).and(g).and(m).and(v).for_each(|p, &g, m, v| {
                 *m = b1 * *m + one_b1 * g;
                 *v = b2 * *v + one_b2 * g * g;
-                *p = *p - step_size * *m / (v.sqrt() * inv_sqrt_bias2 + eps);
+                *p -= step_size * *m / (v.sqrt() * inv_sqrt_bias2 + eps);
             });
         }
     }

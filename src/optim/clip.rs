@@ -35,7 +35,7 @@ pub fn clip_grad_norm<T: Scalar>(grads: &mut Params<T>, max_norm: f64) -> f64 {
         "max_norm must be positive and finite, got {max_norm}"
     );
     let norm = global_grad_norm(grads);
-    if !(norm < max_norm) {
+    if norm >= max_norm || norm.is_nan() {
         let scale = T::from_f64(max_norm / norm);
         for g in grads.values_mut() {
             g.mapv_inplace(|x| x * scale);

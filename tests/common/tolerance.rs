@@ -4,9 +4,99 @@
 
 // ---------------------------------------------------------------- autodiff (gradient checks)
 
+/// Gradient check in f64 (central differences and adjoint test, mixed error
+/// `|a − n| / max(1, |a|, |n|)`). Defined once in the library, where its derivation is
+/// written (`rfm::autodiff::gradcheck::DEFAULT_TOLERANCE`): truncation `O(h²)` plus rounding
+/// `O(ε/h)` at `h = ε^{1/3}` bound the error by ≈ 9e-8 on the checked domains; 1e-6 leaves 10×.
+pub const GRADCHECK_F64: f64 = rfm::autodiff::gradcheck::DEFAULT_TOLERANCE;
+
+/// Fused op vs its composition from primitives, both in f64, inputs `|x| ≤ 5`, rows of at most 8,
+/// mixed error. Both are exact up to rounding except where the composed form cancels: the worst
+/// is `ln(1 − tanh² x)`, whose relative error is `≈ ε / sech² x ≤ 2.2e-16 · cosh²(5) ≈ 1.2e-12`;
+/// the others are `O(n ε) ≈ 2e-15`. 1e-10 leaves ~100× over the worst case.
+pub const FUSED_VS_COMPOSED_F64: f64 = 1e-10;
+
+/// The same computation in f32 and in f64 on the same (f32-representable) inputs, mixed error.
+/// Each primitive is correctly rounded up to a few ulps, `ε₃₂ = 1.19e-7`; a reduction of up to
+/// `n = 64` terms adds `n ε₃₂ Σ|terms|`, and the composites chain up to ~8 ops whose condition
+/// numbers on the checked domains stay below ~10 (e.g. `1/x` at `x ≥ 0.2`, `exp` at `|x| ≤ 2`):
+/// `(64 + 8) · 1.19e-7 · 10 ≈ 9e-5`. Hence 1e-4; a wrong f32 path (a constant rounded wrongly,
+/// an overflow) gives errors of order 1e-3 or more.
+pub const F32_VS_F64: f64 = 1e-4;
+
 // ---------------------------------------------------------------- nn, optim, checkpoints
 
+/// Optimiser steps (Adam, clipping, Polyak) against hand computations in f64: each element
+/// passes through ~10 correctly rounded operations (relative error ≤ ~10·2⁻⁵³ ≈ 1e-15), and the
+/// step-dependent factors `1 − β^t` come from `powf` (≤ 1 ulp). 1e-13 relative leaves ~100×
+/// margin while still catching any formula change (a small one, ε inside instead of outside the
+/// square root, moves the step-2 update by ≈ 5e-9 relative).
+pub const OPTIM_F64_REL: f64 = 1e-13;
+
+/// The same computations in f32: ~10 roundings of 2⁻²⁴ ≈ 6e-8 each, plus the f64 → f32 rounding
+/// of the inputs; 2e-6 relative (≈ 30 ulps).
+pub const OPTIM_F32_REL: f64 = 2e-6;
+
+/// `WᵀW = gain²·I` for an f64 orthogonal init (n ≤ 256): two Gram–Schmidt passes leave a loss of
+/// orthogonality of a few `n·ε ≈ 6e-14`; the Gram entries carry `gain² = 2`. 1e-12 absolute.
+pub const ORTHOGONAL_F64_ABS: f64 = 1e-12;
+
+/// The same for f32 weights: each entry is rounded to f32 (relative 6e-8), and a Gram entry sums
+/// n = 256 such products, so the error is ≈ √n·6e-8·gain² ≈ 2e-6. 1e-5 absolute.
+pub const ORTHOGONAL_F32_ABS: f64 = 1e-5;
+
+/// Confidence multiplier for init statistics (sample mean and variance against their expected
+/// values, standard errors from the CLT): 5σ, a two-sided false-alarm probability of 6e-7 for a
+/// fresh seed; the tests use fixed seeds, so the outcome is deterministic.
+pub const INIT_SIGMAS: f64 = 5.0;
+
+/// Tape-free fast MLP paths against the tape forward/backward in f64: the same products summed in
+/// a different order (GEMM blocking), relative 1e-12 of the output scale.
+pub const MLP_FAST_VS_TAPE_F64_REL: f64 = 1e-12;
+
+/// Gradient checks of composed networks (MLP, residual blocks) in f64: the autodiff checker's
+/// own bound for smooth functions of inputs with |x| ≤ 3 (see
+/// `rfm::autodiff::gradcheck::DEFAULT_TOLERANCE` for the derivation), unchanged: the networks
+/// are compositions of the checked primitives with O(1) weights.
+pub const NN_GRADCHECK_F64: f64 = rfm::autodiff::gradcheck::DEFAULT_TOLERANCE;
+
+/// Activation scalar forms (fast paths) against the tape primitives in f64: the same formula
+/// evaluated with possibly different association; a few ulps, 1e-14 absolute for |z| ≤ 10
+/// (values ≤ 10, derivatives ≤ 1.2).
+pub const ACTIVATION_SCALAR_VS_TAPE_F64_ABS: f64 = 1e-14;
+
+/// Fast paths in f32 against the same computation in f64: inner products of length ≤ 256 in f32
+/// have relative error ≤ ~√256·6e-8 ≈ 1e-6 typically; 1e-4 relative to the output scale, with
+/// three layers compounding.
+pub const MLP_F32_VS_F64_REL: f64 = 1e-4;
+
 // ---------------------------------------------------------------- paths and estimators
+
+/// Exact identities between two code paths (sums of ≤ a few thousand f64 terms, α/β maps):
+/// relative to the compared magnitude. Defined next to the checks the audit shares.
+pub use rfm::audit::case::ROUNDOFF_RELATIVE as ESTIMATOR_ROUNDOFF_RELATIVE;
+
+/// Path conversion round trips: two affine maps with coefficients up to ~1/(α_t β_t) ≤ 10³
+/// on the tested t-range, so ~10³ ulps of the largest term; 1e-10 relative leaves margin.
+pub const PATH_ROUND_TRIP_RELATIVE: f64 = 1e-10;
+
+/// α̇, β̇ against central differences with step h = 1e-5: truncation error h²/6 · |f‴| plus
+/// rounding ε|f|/h ≈ 2e-11. |f‴| stays below ~10³ on t ∈ [0.05, 0.95] for the schedules
+/// tested (linear-β VP is the stiffest, near t → 0), so 1e-6 relative (to max(1, |f'|))
+/// holds with margin and still catches a wrong sign or factor.
+pub const PATH_DERIVATIVE_RELATIVE: f64 = 1e-6;
+
+/// Finite-difference step for the path derivative checks.
+pub const PATH_DERIVATIVE_STEP: f64 = 1e-5;
+
+/// Gradient of the tanh-latent log-target against central differences (step 1e-6 on O(1)
+/// inputs, |Q/λ| ≤ ~10²): truncation ~1e-12·|f‴|, rounding ~1e-16·|f|/1e-6 ≈ 1e-8.
+pub const LOG_TARGET_GRADIENT_ABSOLUTE: f64 = 1e-6;
+
+/// Confidence multiplier (in standard errors) of the Monte Carlo checks that compare one
+/// statistic with its expectation: 4.5σ has a two-sided false-alarm probability of 6.8e-6 per
+/// comparison; the checks make at most ~100 comparisons per run.
+pub const MONTE_CARLO_Z: f64 = 4.5;
 
 // ---------------------------------------------------------------- policies and rl
 
@@ -16,3 +106,24 @@
 /// the small-angle approximation at 0.05 rad (≈ 0.016 %) and semi-implicit Euler's frequency
 /// error (ω·dt)²/24 ≈ 0.03 % at dt = 0.02 s.
 pub const ENVS_PENDULUM_PERIOD_REL: f64 = 0.01;
+
+/// Frictionless cartpole: largest |E(t) − E(0)| over 10 s, relative to the pole's m·g·l. The
+/// integrator is semi-implicit Euler (symplectic: bounded, O(dt) energy oscillation, no drift)
+/// with 1.25 ms substeps, measured at 0.67 % (0.35 % at half the substep, 7 % at 8× it: the
+/// error scales with dt, as expected); f32 state adds ~1e-6 relative noise per step.
+pub const ENVS_CARTPOLE_ENERGY_REL: f64 = 0.01;
+
+/// Largest |observation| allowed under 10k steps of bang-bang actions: "no explosion". MuJoCo
+/// runs of these tasks stay below ~50 (joint rates of the cheetah under random torques); an
+/// unstable integrator diverges to 1e6 and beyond within a few steps, so 1e3 separates the two.
+pub const ENVS_MAX_ABS_OBS: f32 = 1e3;
+
+/// `tolerance` vs its closed forms: the same f64 formulas evaluated in a different order, so
+/// agreement to a few ulps of 1 (1e-12 leaves room for acosh/atanh near their poles).
+pub const ENVS_TOLERANCE_ABS: f64 = 1e-12;
+
+/// tolerance(upper + d) vs tolerance(lower − d): the two distances differ by the rounding of
+/// b ± d (≈ 2e-15 for |b|, d ≤ 30); the gaussian's relative slope at x ≤ 20/0.01 amplifies
+/// that by at most x·s² ≈ 1e4·(|ln v| ≤ 5), so 1e-9 relative is ample and still fails on a
+/// real asymmetry.
+pub const ENVS_TOLERANCE_SYMMETRY_REL: f64 = 1e-9;

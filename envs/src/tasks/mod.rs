@@ -1,4 +1,7 @@
 //! One file per task; each carries the doc template (spaces, reward, termination, initial
 //! state, differences from dm_control, version history).
 
+pub mod cartpole;
+pub mod cheetah;
 pub mod pendulum;
+pub mod walker;

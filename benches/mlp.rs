@@ -1,0 +1,173 @@
+//! MLP speed at the peers' shapes (see benches/README.md for the PyTorch/JAX figures):
+//! - `policy_fwd`: 24 → 256 → 256 → 6 ReLU forward (tape-free fast path), batch 256 and 1;
+//! - `policy_train_b256`: forward + backward + Adam on an MSE loss, batch 256, through the tape
+//!   (what the agent's actor update does) and through the fused tape-free backward;
+//! - `critic_grad_a_8192`: ∇ₐQ of a 23 → 256 → 256 → 1 ReLU critic for 8192 rows (256 states ×
+//!   32 actions), fast path (forward + input VJP over the 6 action columns) and tape path;
+//! - `sgemm`: single-precision GEMM at the project's shapes, throughput in FLOP/s.
+//!
+//! Run (short, the machine is shared):
+//! `cargo bench --bench mlp -- --warm-up-time 1 --measurement-time 3`
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use ndarray::Array2;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rfm::autodiff::Tape;
+use rfm::nn::{Activation, Init, Mlp, MlpWorkspace, ParamMode, Params};
+use rfm::optim::{Adam, AdamConfig};
+use rfm::scalar::gemm;
+use std::hint::black_box;
+
+const OBS: usize = 17;
+const ACT: usize = 6;
+const HID: usize = 256;
+
+fn randn(rows: usize, cols: usize, rng: &mut ChaCha8Rng) -> Array2<f32> {
+    Array2::from_shape_simple_fn((rows, cols), || rng.random_range(-1.0f32..1.0))
+}
+
+fn net(sizes: &[usize], rng: &mut ChaCha8Rng) -> (Mlp, Params<f32>) {
+    let mut params = Params::new();
+    let mlp = Mlp::new(
+        &mut params,
+        "net",
+        sizes,
+        Activation::Relu,
+        Init::TorchDefault,
+        rng,
+    );
+    (mlp, params)
+}
+
+fn policy_forward(c: &mut Criterion) {
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let (mlp, params) = net(&[OBS + ACT + 1, HID, HID, ACT], &mut rng);
+    let mut group = c.benchmark_group("policy_fwd");
+    for batch in [256, 1] {
+        let x = randn(batch, OBS + ACT + 1, &mut rng);
+        let mut ws = MlpWorkspace::new();
+        group.bench_function(BenchmarkId::new("fast", batch), |b| {
+            b.iter(|| {
+                let y = mlp.forward_fast(&params, black_box(x.view()), &mut ws);
+                black_box(y[[0, 0]]);
+            })
+        });
+    }
+    group.finish();
+}
+
+fn policy_train(c: &mut Criterion) {
+    let batch = 256;
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let (mlp, params0) = net(&[OBS + ACT + 1, HID, HID, ACT], &mut rng);
+    let x = randn(batch, OBS + ACT + 1, &mut rng);
+    let y = randn(batch, ACT, &mut rng);
+    let mut group = c.benchmark_group("policy_train_b256");
+
+    // Through the tape: bind as leaves, MSE, backward, copy gradients out, Adam.
+    let mut params = params0.clone();
+    let mut adam = Adam::new(AdamConfig::with_lr(3e-4), &params);
+    let mut grads = params.zeros_like();
+    let mut tape = Tape::<f32>::new();
+    group.bench_function("tape", |b| {
+        b.iter(|| {
+            tape.clear();
+            let vars = params.bind(&mut tape, ParamMode::Trainable);
+            let xv = tape.constant_view(x.view());
+            let yv = tape.constant_view(y.view());
+            let out = mlp.forward(&mut tape, &vars, xv);
+            let diff = tape.sub(out, yv);
+            let sq = tape.square(diff);
+            let loss = tape.mean(sq);
+            tape.backward(loss);
+            vars.grads_into(&tape, &mut grads);
+            adam.step(&mut params, &grads);
+        })
+    });
+
+    // Fused, tape-free: forward into the workspace, dL/dout = 2(out − y)/(B·d), backward, Adam.
+    let mut params = params0.clone();
+    let mut adam = Adam::new(AdamConfig::with_lr(3e-4), &params);
+    let mut grads = params.zeros_like();
+    let mut ws = MlpWorkspace::new();
+    let mut d_out = Array2::<f32>::zeros((batch, ACT));
+    let scale = 2.0 / (batch * ACT) as f32;
+    group.bench_function("fused", |b| {
+        b.iter(|| {
+            let out = mlp.forward_fast(&params, x.view(), &mut ws);
+            ndarray::Zip::from(&mut d_out)
+                .and(&out)
+                .and(&y)
+                .for_each(|d, &o, &t| *d = scale * (o - t));
+            mlp.backward_fast(&params, &mut ws, x.view(), d_out.view(), &mut grads);
+            adam.step(&mut params, &grads);
+        })
+    });
+    group.finish();
+}
+
+fn critic_grad_a(c: &mut Criterion) {
+    let rows = 256 * 32;
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    let (critic, params) = net(&[OBS + ACT, HID, HID, 1], &mut rng);
+    let sa = randn(rows, OBS + ACT, &mut rng);
+    let ones = Array2::<f32>::ones((rows, 1));
+    let mut group = c.benchmark_group("critic_grad_a_8192");
+    group.sample_size(20);
+
+    let mut ws = MlpWorkspace::new();
+    let mut grad_a = Array2::<f32>::zeros((rows, ACT));
+    group.bench_function("fast", |b| {
+        b.iter(|| {
+            critic.forward_fast(&params, black_box(sa.view()), &mut ws);
+            critic.input_grad(
+                &params,
+                &mut ws,
+                ones.view(),
+                OBS..OBS + ACT,
+                grad_a.view_mut(),
+            );
+            black_box(grad_a[[0, 0]]);
+        })
+    });
+
+    let mut tape = Tape::<f32>::new();
+    group.bench_function("tape", |b| {
+        b.iter(|| {
+            tape.clear();
+            let vars = params.bind(&mut tape, ParamMode::Frozen);
+            let x = tape.leaf_view(sa.view());
+            let q = critic.forward(&mut tape, &vars, x);
+            let s = tape.sum(q);
+            tape.backward(s);
+            black_box(tape.grad(x).unwrap()[[0, 0]]);
+        })
+    });
+    group.finish();
+}
+
+fn sgemm(c: &mut Criterion) {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let mut group = c.benchmark_group("sgemm");
+    group.sample_size(20);
+    // (m, k, n): critic hidden layer at 8192 and 25,600 rows (B·K), the policy layer at 256.
+    for (m, k, n) in [
+        (256, 256, 256),
+        (8192, 256, 256),
+        (25_600, 256, 256),
+        (8192, 23, 256),
+    ] {
+        let a = randn(m, k, &mut rng);
+        let bm = randn(k, n, &mut rng);
+        let mut cm = Array2::<f32>::zeros((m, n));
+        group.throughput(Throughput::Elements((2 * m * k * n) as u64));
+        group.bench_function(BenchmarkId::from_parameter(format!("{m}x{k}x{n}")), |b| {
+            b.iter(|| gemm(1.0, a.view(), bm.view(), 0.0, cm.view_mut()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, policy_forward, policy_train, critic_grad_a, sgemm);
+criterion_main!(benches);

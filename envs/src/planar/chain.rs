@@ -1,0 +1,212 @@
+//! [`Chain`]: a built planar chain, stepped and read in generalized coordinates.
+
+use rapier3d::prelude::*;
+
+use super::{Actuator, BodyId, BodyInfo, Geom, Joint};
+use crate::world::World;
+
+/// A built planar chain: its world, the construction-time snapshot, and the DoF layout.
+pub struct Chain {
+    world: World,
+    template: World,
+    pipeline: PhysicsPipeline,
+    mb: MultibodyJointHandle,
+    bodies: Vec<BodyInfo>,
+    actuators: Vec<Actuator>,
+    springs: Vec<(usize, f32)>,
+    dof_link: Vec<(usize, usize)>,
+    ctrl: Vec<f32>,
+}
+
+impl Chain {
+    pub(crate) fn new(
+        world: World,
+        mb: MultibodyJointHandle,
+        bodies: Vec<BodyInfo>,
+        actuators: Vec<Actuator>,
+        springs: Vec<(usize, f32)>,
+        dof_link: Vec<(usize, usize)>,
+    ) -> Self {
+        Chain {
+            template: world.clone(),
+            world,
+            pipeline: PhysicsPipeline::new(),
+            mb,
+            bodies,
+            actuators,
+            springs,
+            dof_link,
+            ctrl: Vec::new(),
+        }
+    }
+
+    /// Number of generalized coordinates (= velocities; no quaternions in planar chains).
+    pub fn ndofs(&self) -> usize {
+        self.dof_link.len()
+    }
+
+    /// The world (read access, e.g. for contacts or rendering).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// Physics timestep, s.
+    pub fn dt(&self) -> f32 {
+        self.world.params.dt
+    }
+
+    fn multibody(&self) -> &Multibody {
+        self.world
+            .multibody_joints
+            .get(self.mb)
+            .expect("multibody")
+            .0
+    }
+
+    /// Restores the construction-time state (q = 0, v = 0, controls 0).
+    pub fn reset(&mut self) {
+        self.world.clone_from(&self.template);
+        self.ctrl.clear();
+    }
+
+    /// Generalized coordinate `i` (MuJoCo's qpos for a planar chain).
+    pub fn qpos(&self, i: usize) -> f32 {
+        let (link, c) = self.dof_link[i];
+        self.multibody().link(link).expect("link").joint().coords()[c]
+    }
+
+    /// Generalized velocity `i` (MuJoCo's qvel).
+    pub fn qvel(&self, i: usize) -> f32 {
+        self.multibody().generalized_velocity()[i]
+    }
+
+    /// Sets the generalized coordinates and velocities (both of length [`Chain::ndofs`]) and
+    /// updates the bodies' poses and velocities.
+    ///
+    /// # Panics
+    /// If a slice has the wrong length.
+    #[track_caller]
+    pub fn set_state(&mut self, qpos: &[f32], qvel: &[f32]) {
+        let n = self.ndofs();
+        assert_eq!(qpos.len(), n, "qpos length");
+        assert_eq!(qvel.len(), n, "qvel length");
+        let disp: Vec<f32> = (0..n).map(|i| qpos[i] - self.qpos(i)).collect();
+        let w = &mut self.world;
+        let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
+        mb.apply_displacements(&disp);
+        mb.generalized_velocity_mut().copy_from_slice(qvel);
+        mb.forward_kinematics(&w.bodies, false);
+        mb.update_rigid_bodies(&mut w.bodies, true);
+    }
+
+    /// Sets the actuator controls (held until changed); each is multiplied by its gear.
+    ///
+    /// # Panics
+    /// If `ctrl` does not have one entry per actuator.
+    #[track_caller]
+    pub fn set_ctrl(&mut self, ctrl: &[f32]) {
+        assert_eq!(ctrl.len(), self.actuators.len(), "one control per actuator");
+        self.ctrl.clear();
+        self.ctrl.extend_from_slice(ctrl);
+    }
+
+    /// Advances one physics step with the current controls and spring torques.
+    pub fn step(&mut self) {
+        for b in &self.bodies {
+            let rb = &mut self.world.bodies[b.handle];
+            rb.reset_torques(false);
+            rb.reset_forces(false);
+        }
+        for i in 0..self.actuators.len() {
+            let a = self.actuators[i];
+            let u = self.ctrl.get(i).copied().unwrap_or(0.0);
+            self.apply_generalized(a.body, a.gear * u);
+        }
+        for i in 0..self.springs.len() {
+            let (body, k) = self.springs[i];
+            let q = self.qpos(self.bodies[body].first_dof);
+            self.apply_generalized(body, -k * q);
+        }
+        self.world.step(&mut self.pipeline);
+    }
+
+    /// Applies generalized force `f` on `body`'s one-DoF joint as a world-frame force or
+    /// torque pair on the child and its parent.
+    fn apply_generalized(&mut self, body: usize, f: f32) {
+        let b = &self.bodies[body];
+        let (axis, rot) = match b.joint {
+            Joint::Hinge(p) => (p.axis, true),
+            Joint::Slide(p) => (p.axis, false),
+            Joint::Planar => return,
+        };
+        let parent = b.parent.map(|p| self.bodies[p].handle);
+        // The joint axis is fixed in the parent frame (and in the child frame: it is the axis).
+        let frame = self.world.bodies[b.handle].rotation();
+        let w = *frame * axis * f;
+        let child = &mut self.world.bodies[b.handle];
+        if rot {
+            child.add_torque(w, false);
+        } else {
+            child.add_force(w, false);
+        }
+        if let Some(ph) = parent {
+            let p = &mut self.world.bodies[ph];
+            if rot {
+                p.add_torque(-w, false);
+            } else {
+                p.add_force(-w, false);
+            }
+        }
+    }
+
+    /// World pose of `body`'s frame.
+    pub fn pose(&self, body: BodyId) -> &Pose {
+        self.world.bodies[self.bodies[body.0].handle].position()
+    }
+
+    /// Every geom with its body's world pose (the shape is in the body frame), bodies in
+    /// insertion order: what a renderer draws.
+    pub fn geoms(&self) -> impl Iterator<Item = (BodyId, &Pose, &Geom)> + '_ {
+        self.bodies.iter().enumerate().flat_map(move |(i, b)| {
+            let pose = self.world.bodies[b.handle].position();
+            b.geoms.iter().map(move |g| (BodyId(i), pose, g))
+        })
+    }
+
+    /// Mass of `body`, kg.
+    pub fn mass(&self, body: BodyId) -> f32 {
+        self.bodies[body.0].mass
+    }
+
+    /// Linear velocity of the centre of mass of all bodies (MuJoCo's `subtreelinvel` of the
+    /// root), m/s.
+    pub fn com_velocity(&self) -> Vector {
+        let mut p = Vector::ZERO;
+        let mut m = 0.0;
+        for b in &self.bodies {
+            p += self.world.bodies[b.handle].linvel() * b.mass;
+            m += b.mass;
+        }
+        p / m
+    }
+
+    /// Kinetic plus gravitational potential energy of all bodies, J (potential relative to z = 0).
+    pub fn energy(&self) -> f64 {
+        let g = -self.world.gravity.z as f64;
+        let mut e = 0.0;
+        for b in &self.bodies {
+            let rb = &self.world.bodies[b.handle];
+            let m = rb.mass() as f64;
+            let v = rb.linvel();
+            let w = rb.angvel();
+            let w_local = rb.rotation().inverse() * w;
+            let i_local = rb
+                .mass_properties()
+                .local_mprops
+                .reconstruct_inertia_matrix();
+            e += 0.5 * m * v.length_squared() as f64 + 0.5 * w_local.dot(i_local * w_local) as f64;
+            e += m * g * rb.center_of_mass().z as f64;
+        }
+        e
+    }
+}

@@ -1,0 +1,41 @@
+//! Planar articulated bodies in the x–z plane, built as one rapier reduced-coordinate multibody.
+//!
+//! A fixed anchor at the world origin is the multibody root. Each body is added with the joint
+//! that connects it to its parent, as in an MJCF `<body>`: a [`Joint::Planar`] root (slide x,
+//! slide z, hinge y — MuJoCo's `rootx`/`rootz`/`rooty`), a [`Joint::Hinge`] or a [`Joint::Slide`].
+//! A body's rigid-body frame is its MJCF body frame (all suite bodies have identity orientation
+//! at q = 0), so geoms are given in that frame with MJCF's numbers.
+//!
+//! Generalized coordinates follow insertion order (a planar root contributes x, z, pitch).
+//! Actuator torques are applied as body-torque pairs (+τ on the child, −τ on the parent), which
+//! is exactly a generalized force on that DoF; joint springs are explicit torques
+//! (MuJoCo's Euler integrator treats stiffness explicitly); damping and armature are rapier's
+//! per-DoF implicit damping and reflected inertia, as in MuJoCo.
+//!
+//! Units: metres, kilograms, seconds, radians.
+
+mod builder;
+mod chain;
+mod geom;
+
+pub use builder::ChainBuilder;
+pub use chain::Chain;
+pub use geom::{BodyId, DofParams, Geom, Joint, Shape};
+
+/// What the chain keeps about each body.
+pub(crate) struct BodyInfo {
+    pub(crate) handle: rapier3d::prelude::RigidBodyHandle,
+    pub(crate) parent: Option<usize>,
+    pub(crate) joint: Joint,
+    pub(crate) link_id: usize,
+    pub(crate) first_dof: usize,
+    pub(crate) mass: f32,
+    pub(crate) geoms: Vec<Geom>,
+}
+
+/// One actuator: a motor on a body's one-DoF joint with a gear (MJCF `<motor gear>`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Actuator {
+    pub(crate) body: usize,
+    pub(crate) gear: f32,
+}

@@ -1,0 +1,322 @@
+//! # cheetah-run
+//!
+//! A planar two-legged "half cheetah" must run forward as fast as possible.
+//! Mirrors dm_control `suite/cheetah.py` (`run`) and `suite/cheetah.xml`.
+//!
+//! ## Spaces
+//! - Action (6): `bthigh`, `bshin`, `bfoot`, `fthigh`, `fshin`, `ffoot` ∈ [−1, 1]; gears
+//!   120, 90, 60, 90, 60, 30 → hinge torques in N·m.
+//! - Observation (17): `position` (8) = qpos[1:] = [rootz (torso z − 0.7, m), rooty (pitch,
+//!   rad), 6 hinge angles (rad)]; `velocity` (9) = qvel = [ẋ, ż, pitch rate, 6 hinge rates].
+//!
+//! ## Reward
+//! One term, `speed` = tolerance(v, bounds = (10, ∞), margin = 10, linear, value_at_margin 0)
+//! = clip(v / 10, 0, 1), where v is the x velocity of the centre of mass of the whole body
+//! (dm_control's `torso_subtreelinvel`). reward = speed.
+//!
+//! ## Termination
+//! None; truncated after 1000 control steps (10 s).
+//!
+//! ## Initial state
+//! Each hinge uniform in its range (root at the origin pose, zero velocity), then 200 physics
+//! steps (2 s) with zero action to let the body settle.
+//!
+//! ## Physics
+//! Torso capsule (−0.5…0.5 m along x, r 0.046) plus head; two legs of three capsules
+//! (r 0.046); `settotalmass` 14 kg (uniform density). Hinges about +y with armature 0.1,
+//! springs towards 0 (stiffness 240, 180, 120, 180, 120, 60 N·m/rad) and damping
+//! (6, 4.5, 3, 4.5, 3, 1.5 N·m·s/rad); ranges (deg) bthigh [−30, 60], bshin [−50, 50],
+//! bfoot [−230, 50], fthigh [−57, 0.4], fshin [−70, 50], ffoot [−28, 28]. Root joints are free
+//! of damping and armature. Ground plane z = 0; contact friction max(0.4, 1) = 1 (MuJoCo mixes
+//! by max). Non-adjacent body parts collide with each other, as in MuJoCo (contype =
+//! conaffinity = 1). Timestep 0.01 s, one physics step per control step.
+//!
+//! ## Differences from dm_control
+//! - Integrator and contacts: rapier's semi-implicit Euler with TGS-soft contacts (one solver
+//!   iteration) instead of MuJoCo's Euler with soft-constraint contacts; springs are explicit and
+//!   damping implicit in both. Trajectories differ; gait statistics should be similar.
+//! - Joint limits are rapier's reactive limits (overshoot ≈ |q̇|·dt) instead of MuJoCo's soft
+//!   limits; torsional and rolling friction (MuJoCo condim 3 has neither; ignored) are absent.
+//! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
+//!
+//! ## Version history
+//! - v1: first version.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rapier3d::prelude::Vector;
+
+use crate::env::{Reward, Task};
+use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape};
+use crate::spec::{EnvSpec, ObservationField};
+use crate::tolerance::{Sigmoid, tolerance};
+
+/// Task specification.
+pub static SPEC: EnvSpec = EnvSpec {
+    name: "cheetah-run",
+    version: 1,
+    observation: &[
+        ObservationField {
+            name: "position",
+            size: 8,
+        },
+        ObservationField {
+            name: "velocity",
+            size: 9,
+        },
+    ],
+    action: &["bthigh", "bshin", "bfoot", "fthigh", "fshin", "ffoot"],
+    control_timestep: 0.01,
+    substeps: 1,
+    episode_length: 1000,
+};
+
+/// Speed above which the reward is 1, m/s (dm_control `_RUN_SPEED`).
+pub const RUN_SPEED: f64 = 10.0;
+/// Total mass, kg (MJCF `settotalmass`).
+pub const TOTAL_MASS: f32 = 14.0;
+/// Physics steps with zero action after the joints are randomised.
+pub const SETTLE_STEPS: usize = 200;
+
+const RADIUS: f32 = 0.046;
+const FRICTION: f32 = 0.4;
+
+/// One leg segment: (name, body pos in parent, geom pos, geom euler-y deg, geom half-length,
+/// range deg, stiffness, damping, gear).
+type Segment = (
+    &'static str,
+    [f32; 3],
+    [f32; 3],
+    f32,
+    f32,
+    [f32; 2],
+    f32,
+    f32,
+    f32,
+);
+
+/// Back leg then front leg, each thigh → shin → foot, as in the MJCF.
+const LEGS: [[Segment; 3]; 2] = [
+    [
+        (
+            "bthigh",
+            [-0.5, 0.0, 0.0],
+            [0.1, 0.0, -0.13],
+            -218.0,
+            0.145,
+            [-30.0, 60.0],
+            240.0,
+            6.0,
+            120.0,
+        ),
+        (
+            "bshin",
+            [0.16, 0.0, -0.25],
+            [-0.14, 0.0, -0.07],
+            -116.0,
+            0.15,
+            [-50.0, 50.0],
+            180.0,
+            4.5,
+            90.0,
+        ),
+        (
+            "bfoot",
+            [-0.28, 0.0, -0.14],
+            [0.03, 0.0, -0.097],
+            -15.0,
+            0.094,
+            [-230.0, 50.0],
+            120.0,
+            3.0,
+            60.0,
+        ),
+    ],
+    [
+        (
+            "fthigh",
+            [0.5, 0.0, 0.0],
+            [-0.07, 0.0, -0.12],
+            30.0,
+            0.133,
+            [-57.0, 0.4],
+            180.0,
+            4.5,
+            90.0,
+        ),
+        (
+            "fshin",
+            [-0.14, 0.0, -0.24],
+            [0.065, 0.0, -0.09],
+            -34.0,
+            0.106,
+            [-70.0, 50.0],
+            120.0,
+            3.0,
+            60.0,
+        ),
+        (
+            "ffoot",
+            [0.13, 0.0, -0.18],
+            [0.045, 0.0, -0.07],
+            -34.0,
+            0.07,
+            [-28.0, 28.0],
+            60.0,
+            1.5,
+            30.0,
+        ),
+    ],
+];
+
+fn v3(a: [f32; 3]) -> Vector {
+    Vector::new(a[0], a[1], a[2])
+}
+
+fn capsule(pos: [f32; 3], euler_y_deg: f32, half_len: f32) -> Shape {
+    Shape::capsule_along(
+        v3(pos),
+        Shape::z_rotated_about_y(euler_y_deg),
+        half_len,
+        RADIUS,
+    )
+}
+
+/// The cheetah run task.
+pub struct CheetahRun {
+    chain: Chain,
+    torso: BodyId,
+    ranges: [[f32; 2]; 6],
+}
+
+impl Default for CheetahRun {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CheetahRun {
+    /// Builds the cheetah with dm_control's parameters.
+    pub fn new() -> Self {
+        let torso_shapes = [
+            Shape::Capsule {
+                a: Vector::new(-0.5, 0.0, 0.0),
+                b: Vector::new(0.5, 0.0, 0.0),
+                radius: RADIUS,
+            },
+            capsule([0.6, 0.0, 0.1], 50.0, 0.15),
+        ];
+        // settotalmass: one density for every geom so that the total is 14 kg.
+        let volume: f32 = torso_shapes.iter().map(Shape::volume).sum::<f32>()
+            + LEGS
+                .iter()
+                .flatten()
+                .map(|s| capsule(s.2, s.3, s.4).volume())
+                .sum::<f32>();
+        let density = TOTAL_MASS / volume;
+        let geom = |shape: Shape| Geom::with_density(shape, density, Some(FRICTION));
+
+        let mut b = ChainBuilder::new(SPEC.control_timestep as f32 / SPEC.substeps as f32);
+        b.self_collisions(true);
+        b.ground(0.0, 1.0);
+        let torso = b.body(
+            None,
+            Vector::new(0.0, 0.0, 0.7),
+            Joint::Planar,
+            &torso_shapes.map(geom),
+        );
+        let mut ranges = [[0.0; 2]; 6];
+        let mut segments = Vec::with_capacity(6);
+        for leg in &LEGS {
+            let mut parent = torso;
+            for s in leg {
+                let (_, pos, gpos, euler, half, range, stiffness, damping, _) = *s;
+                let hinge = DofParams {
+                    range: Some(range.map(f32::to_radians)),
+                    damping,
+                    armature: 0.1,
+                    stiffness,
+                    ..DofParams::new(Vector::Y)
+                };
+                parent = b.body(
+                    Some(parent),
+                    v3(pos),
+                    Joint::Hinge(hinge),
+                    &[geom(capsule(gpos, euler, half))],
+                );
+                ranges[segments.len()] = range.map(f32::to_radians);
+                segments.push((parent, s.8));
+            }
+        }
+        for (body, gear) in segments {
+            b.actuator(body, gear);
+        }
+        CheetahRun {
+            chain: b.build(),
+            torso,
+            ranges,
+        }
+    }
+
+    /// The physics (for tests and rendering).
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+
+    /// Mutable physics (for tests).
+    pub fn chain_mut(&mut self) -> &mut Chain {
+        &mut self.chain
+    }
+
+    /// The torso body.
+    pub fn torso(&self) -> BodyId {
+        self.torso
+    }
+}
+
+impl Task for CheetahRun {
+    fn spec(&self) -> &'static EnvSpec {
+        &SPEC
+    }
+
+    fn reset(&mut self, rng: &mut ChaCha8Rng) {
+        self.chain.reset();
+        let mut qpos = [0.0f32; 9];
+        for (q, r) in qpos[3..].iter_mut().zip(&self.ranges) {
+            *q = rng.random_range(r[0]..r[1]);
+        }
+        self.chain.set_state(&qpos, &[0.0; 9]);
+        self.chain.set_ctrl(&[0.0; 6]);
+        for _ in 0..SETTLE_STEPS {
+            self.chain.step();
+        }
+    }
+
+    fn advance(&mut self, action: &[f32]) {
+        self.chain.set_ctrl(action);
+        for _ in 0..SPEC.substeps {
+            self.chain.step();
+        }
+    }
+
+    fn observe(&self, obs: &mut [f32]) {
+        for i in 1..9 {
+            obs[i - 1] = self.chain.qpos(i);
+        }
+        for i in 0..9 {
+            obs[8 + i] = self.chain.qvel(i);
+        }
+    }
+
+    fn reward(&self) -> Reward {
+        let v = self.chain.com_velocity().x as f64;
+        let speed = tolerance(
+            v,
+            (RUN_SPEED, f64::INFINITY),
+            RUN_SPEED,
+            Sigmoid::Linear,
+            0.0,
+        );
+        Reward::new(speed, &[("speed", speed)])
+    }
+}

@@ -1,0 +1,275 @@
+//! # walker-walk, walker-run
+//!
+//! A planar biped (torso, two legs of thigh, leg and foot) must stand up and move forward at
+//! 1 m/s (walk) or 8 m/s (run). Mirrors dm_control `suite/walker.py` (`walk`, `run`) and
+//! `suite/walker.xml`.
+//!
+//! ## Spaces
+//! - Action (6): `right_hip`, `right_knee`, `right_ankle`, `left_hip`, `left_knee`,
+//!   `left_ankle` ∈ [−1, 1]; gears 100, 50, 20 (each leg) → hinge torques in N·m.
+//! - Observation (24): `orientations` (14) = [xx, xz] of the frames of torso, right thigh,
+//!   right leg, right foot, left thigh, left leg, left foot (cos and sin of each body's world
+//!   pitch); `height` (1) = torso z (m); `velocity` (9) = qvel in MuJoCo order
+//!   [rootz rate, rootx rate, rooty rate, 6 hinge rates].
+//!
+//! ## Reward
+//! - `standing` = tolerance(torso z, bounds (1.2, ∞), margin 0.6, gaussian);
+//! - `upright` = (1 + torso zz) / 2;
+//! - `move` = tolerance(v, bounds (s, ∞), margin s/2, linear, value_at_margin 0.5) with s the
+//!   target speed and v the x velocity of the centre of mass (`torso_subtreelinvel`).
+//!
+//! reward = (3·standing + upright)/4 · (5·move + 1)/6.
+//!
+//! ## Termination
+//! None; truncated after 1000 control steps (25 s).
+//!
+//! ## Initial state
+//! Torso frame at (0, 0, 1.3); pitch ~ U(−π, π) (the unlimited `rooty` hinge), then each hinge
+//! uniform in its range (dm_control `randomize_limited_and_rotational_joints`), velocities 0.
+//! The body may start partly below the floor; contacts push it out, as in MuJoCo.
+//!
+//! ## Physics
+//! Capsules of density 1000: torso (r 0.07, half-length 0.3), thighs (0.05, 0.225), legs
+//! (0.04, 0.25), feet (0.05, 0.1, along x). Hinges about −y, damping 0.1, armature 0.01;
+//! ranges hip [−20°, 100°], knee [−150°, 0°], ankle [−45°, 45°]. Root joints have neither.
+//! Robot geoms touch only the floor (conaffinity 0); friction max(0.7, 1) = 1. Timestep 2.5 ms,
+//! 10 physics steps per 25 ms control step.
+//!
+//! ## Differences from dm_control
+//! - Integrator and contacts: rapier's semi-implicit Euler with TGS-soft contacts (one solver
+//!   iteration) instead of MuJoCo's Euler with soft-constraint contacts; trajectories differ.
+//! - Joint limits are rapier's reactive limits instead of MuJoCo's soft limits
+//!   (`solimplimit` 0 0.99 0.01).
+//! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
+//!
+//! ## Version history
+//! - v1: first version.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rapier3d::prelude::Vector;
+
+use crate::env::{Reward, Task};
+use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape};
+use crate::spec::{EnvSpec, ObservationField};
+use crate::tolerance::{DEFAULT_VALUE_AT_MARGIN, Sigmoid, tolerance};
+
+const OBSERVATION: &[ObservationField] = &[
+    ObservationField {
+        name: "orientations",
+        size: 14,
+    },
+    ObservationField {
+        name: "height",
+        size: 1,
+    },
+    ObservationField {
+        name: "velocity",
+        size: 9,
+    },
+];
+const ACTION: &[&str] = &[
+    "right_hip",
+    "right_knee",
+    "right_ankle",
+    "left_hip",
+    "left_knee",
+    "left_ankle",
+];
+
+/// walker-walk specification.
+pub static SPEC_WALK: EnvSpec = EnvSpec {
+    name: "walker-walk",
+    version: 1,
+    observation: OBSERVATION,
+    action: ACTION,
+    control_timestep: 0.025,
+    substeps: 10,
+    episode_length: 1000,
+};
+
+/// walker-run specification.
+pub static SPEC_RUN: EnvSpec = EnvSpec {
+    name: "walker-run",
+    ..SPEC_WALK
+};
+
+/// Torso height above which `standing` is 1, m (dm_control `_STAND_HEIGHT`).
+pub const STAND_HEIGHT: f64 = 1.2;
+/// Target speed of walker-walk, m/s.
+pub const WALK_SPEED: f64 = 1.0;
+/// Target speed of walker-run, m/s.
+pub const RUN_SPEED: f64 = 8.0;
+
+const DENSITY: f32 = 1000.0;
+const FRICTION: f32 = 0.7;
+/// Hinge ranges in degrees: hip, knee, ankle.
+const RANGES_DEG: [[f32; 2]; 3] = [[-20.0, 100.0], [-150.0, 0.0], [-45.0, 45.0]];
+const GEARS: [f32; 3] = [100.0, 50.0, 20.0];
+
+/// The planar walker, walking or running.
+pub struct Walker {
+    spec: &'static EnvSpec,
+    move_speed: f64,
+    chain: Chain,
+    /// torso, right thigh, leg, foot, left thigh, leg, foot (dm_control body order).
+    bodies: [BodyId; 7],
+}
+
+impl Walker {
+    /// walker-walk.
+    pub fn walk() -> Self {
+        Self::new(&SPEC_WALK, WALK_SPEED)
+    }
+
+    /// walker-run.
+    pub fn run() -> Self {
+        Self::new(&SPEC_RUN, RUN_SPEED)
+    }
+
+    fn new(spec: &'static EnvSpec, move_speed: f64) -> Self {
+        let geom = |shape: Shape| Geom::with_density(shape, DENSITY, Some(FRICTION));
+        let along_z =
+            |pos: Vector, half: f32, r: f32| Shape::capsule_along(pos, Vector::Z, half, r);
+        let mut b = ChainBuilder::new(spec.control_timestep as f32 / spec.substeps as f32);
+        b.ground(0.0, 1.0);
+        let torso = b.body(
+            None,
+            Vector::new(0.0, 0.0, 1.3),
+            Joint::Planar,
+            &[geom(along_z(Vector::ZERO, 0.3, 0.07))],
+        );
+        let hinge = |range: [f32; 2], pos: Vector| {
+            Joint::Hinge(DofParams {
+                pos,
+                range: Some(range.map(f32::to_radians)),
+                damping: 0.1,
+                armature: 0.01,
+                ..DofParams::new(Vector::NEG_Y)
+            })
+        };
+        let mut bodies = [torso; 7];
+        let mut k = 1;
+        for side_y in [-0.05, 0.05] {
+            let thigh = b.body(
+                Some(torso),
+                Vector::new(0.0, side_y, -0.3),
+                hinge(RANGES_DEG[0], Vector::ZERO),
+                &[geom(along_z(Vector::new(0.0, 0.0, -0.225), 0.225, 0.05))],
+            );
+            let leg = b.body(
+                Some(thigh),
+                Vector::new(0.0, 0.0, -0.7),
+                hinge(RANGES_DEG[1], Vector::new(0.0, 0.0, 0.25)),
+                &[geom(along_z(Vector::ZERO, 0.25, 0.04))],
+            );
+            let foot = b.body(
+                Some(leg),
+                Vector::new(0.06, 0.0, -0.25),
+                hinge(RANGES_DEG[2], Vector::new(-0.06, 0.0, 0.0)),
+                &[geom(Shape::capsule_along(
+                    Vector::ZERO,
+                    Vector::X,
+                    0.1,
+                    0.05,
+                ))],
+            );
+            for (body, gear) in [thigh, leg, foot].into_iter().zip(GEARS) {
+                b.actuator(body, gear);
+                bodies[k] = body;
+                k += 1;
+            }
+        }
+        Walker {
+            spec,
+            move_speed,
+            chain: b.build(),
+            bodies,
+        }
+    }
+
+    /// The physics (for tests and rendering).
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+
+    /// Mutable physics (for tests).
+    pub fn chain_mut(&mut self) -> &mut Chain {
+        &mut self.chain
+    }
+
+    /// Bodies in dm_control order: torso, right thigh, leg, foot, left thigh, leg, foot.
+    pub fn bodies(&self) -> [BodyId; 7] {
+        self.bodies
+    }
+
+    fn torso_height(&self) -> f32 {
+        self.chain.pose(self.bodies[0]).translation.z
+    }
+
+    fn torso_upright(&self) -> f32 {
+        (self.chain.pose(self.bodies[0]).rotation * Vector::Z).z
+    }
+}
+
+impl Task for Walker {
+    fn spec(&self) -> &'static EnvSpec {
+        self.spec
+    }
+
+    fn reset(&mut self, rng: &mut ChaCha8Rng) {
+        self.chain.reset();
+        let mut qpos = [0.0f32; 9];
+        qpos[2] = rng.random_range(-std::f32::consts::PI..std::f32::consts::PI);
+        for i in 0..6 {
+            let r = RANGES_DEG[i % 3].map(f32::to_radians);
+            qpos[3 + i] = rng.random_range(r[0]..r[1]);
+        }
+        self.chain.set_state(&qpos, &[0.0; 9]);
+    }
+
+    fn advance(&mut self, action: &[f32]) {
+        self.chain.set_ctrl(action);
+        for _ in 0..self.spec.substeps {
+            self.chain.step();
+        }
+    }
+
+    fn observe(&self, obs: &mut [f32]) {
+        for (i, &body) in self.bodies.iter().enumerate() {
+            let r = self.chain.pose(body).rotation;
+            obs[2 * i] = (r * Vector::X).x;
+            obs[2 * i + 1] = (r * Vector::Z).x;
+        }
+        obs[14] = self.torso_height();
+        // MuJoCo's joint order is rootz, rootx, rooty; the planar joint's is x, z, pitch.
+        obs[15] = self.chain.qvel(1);
+        obs[16] = self.chain.qvel(0);
+        for i in 2..9 {
+            obs[15 + i] = self.chain.qvel(i);
+        }
+    }
+
+    fn reward(&self) -> Reward {
+        let standing = tolerance(
+            self.torso_height() as f64,
+            (STAND_HEIGHT, f64::INFINITY),
+            STAND_HEIGHT / 2.0,
+            Sigmoid::Gaussian,
+            DEFAULT_VALUE_AT_MARGIN,
+        );
+        let upright = (1.0 + self.torso_upright() as f64) / 2.0;
+        let v = self.chain.com_velocity().x as f64;
+        let s = self.move_speed;
+        let moving = tolerance(v, (s, f64::INFINITY), s / 2.0, Sigmoid::Linear, 0.5);
+        let total = (3.0 * standing + upright) / 4.0 * (5.0 * moving + 1.0) / 6.0;
+        Reward::new(
+            total,
+            &[
+                ("standing", standing),
+                ("upright", upright),
+                ("move", moving),
+            ],
+        )
+    }
+}
