@@ -14,7 +14,7 @@ use rand::Rng;
 use super::noise::fill_standard_normal;
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
-use crate::estimators::log_target::log_sech2_of as log_sech2;
+use crate::autodiff::ops::log_sech2::log_sech2_of as log_sech2;
 use crate::nn::{Init, ParamId, Params};
 
 /// Bounds of log σ (authors: `jnp.clip(log_std, -20, 2)`).
