@@ -13,8 +13,8 @@ use rand::Rng;
 
 use super::noise::fill_standard_normal;
 use crate::Scalar;
-use crate::autodiff::{Tape, Var};
 use crate::autodiff::ops::log_sech2::log_sech2_of as log_sech2;
+use crate::autodiff::{Tape, Var};
 use crate::nn::{Init, ParamId, Params};
 
 /// Bounds of log σ (authors: `jnp.clip(log_std, -20, 2)`).
