@@ -35,7 +35,7 @@ enum Command {
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    // With no arguments: the embedded demo, a few minutes of rfm on pendulum-swingup.
+    // With no arguments: the embedded demo, a few minutes of rfm on cartpole-swingup.
     let command = cli
         .command
         .unwrap_or_else(|| Command::Train(cli::train::TrainArgs::demo()));

@@ -46,11 +46,11 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
-    /// The embedded default of `cargo run --release`: rfm on pendulum-swingup, `cpu` preset,
-    /// with the demo budget of [`rfm::rl::Preset::Demo`].
+    /// The embedded default of `cargo run --release`: rfm on cartpole-swingup with the
+    /// [`rfm::rl::Preset::Demo`] budget.
     pub fn demo() -> Self {
         TrainArgs {
-            task: "pendulum-swingup".into(),
+            task: "cartpole-swingup".into(),
             algo: Algo::Rfm,
             steps: None,
             seed: 0,

@@ -18,7 +18,7 @@ use rand::Rng;
 
 use super::field::ConditionalField;
 use crate::Scalar;
-use crate::nn::{Activation, Init, ParamId, Params, sinusoidal_embedding};
+use crate::nn::{Init, ParamId, Params, sinusoidal_embedding};
 
 /// Sizes of the conditional network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,14 +198,14 @@ impl<T: Scalar> ConditionalField<T> for VelocityField<'_, T> {
             hr += &self.row.row(0);
         }
         general_mat_mul(T::one(), &x, p.get(ids.w_x), T::one(), &mut self.h);
-        self.h.mapv_inplace(|v| Activation::Gelu.apply(v));
+        self.h.mapv_inplace(|v| super::fast_gelu::gelu(v));
         for &(w, b) in &ids.blocks {
             let zd = self.z.raw_dim();
             self.z
                 .assign(&p.get(b).broadcast(zd).expect("bias broadcast"));
             general_mat_mul(T::one(), &self.h, p.get(w), T::one(), &mut self.z);
             self.h
-                .zip_mut_with(&self.z, |h, &z| *h += Activation::Gelu.apply(z));
+                .zip_mut_with(&self.z, |h, &z| *h += super::fast_gelu::gelu(z));
         }
         let od = out.raw_dim();
         out.assign(&p.get(ids.b_out).broadcast(od).expect("bias broadcast"));

@@ -95,7 +95,8 @@ pub enum Preset {
     /// Fewer reverse samples, particles and steps, sized for about an hour on 2 cores
     /// (measurements in `paper-notes/presets.md`).
     Cpu,
-    /// The `cpu` preset with a budget of a few minutes on 2 cores (`cargo run --release`).
+    /// A few minutes on 2 cores (`cargo run --release`): the `cpu` preset with 64-wide
+    /// networks, batch 128 and a 20k-step budget. Not the authors' networks: a demonstration.
     Demo,
 }
 
@@ -112,6 +113,10 @@ impl Preset {
                 c.schedule.eval_episodes = 4;
                 c.schedule.checkpoint_every = 5_000;
                 c.schedule.log_every = 250;
+                c.schedule.batch_size = 128;
+                c.critic.hidden = 64;
+                c.actor.hidden = 64;
+                c.actor.embed_dim = 32;
             }
             Preset::Cpu => {
                 c.schedule.total_steps = 100_000;
