@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub struct Progress {
     bar: ProgressBar,
     last_eval: Option<f64>,
+    visible: bool,
 }
 
 impl Progress {
@@ -33,6 +34,7 @@ impl Progress {
         Progress {
             bar,
             last_eval: None,
+            visible,
         }
     }
     /// Moves the bar to `step`.
@@ -44,12 +46,16 @@ impl Progress {
         self.last_eval = Some(ret);
         self.bar.set_message(format!("eval {ret:.1}"));
     }
-    /// Prints a line above the bar.
+    /// Prints a line above the bar (to stderr as a plain line when stderr is not a terminal).
     pub fn println(&self, line: &str) {
-        if self.bar.is_hidden() {
+        if !self.visible {
             return;
         }
-        self.bar.println(line);
+        if self.bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            self.bar.println(line);
+        }
     }
     /// Finishes the bar, leaving it on screen.
     pub fn finish(&self) {
