@@ -49,6 +49,22 @@ pub fn build_agent<T: Scalar, R: Rng + ?Sized>(
     action_dim: usize,
     rng: &mut R,
 ) -> Box<dyn Agent<T>> {
+    match build(config, obs_dim, action_dim, rng) {
+        Built::Sac(a) => Box::new(a),
+        Built::Generative(a) => Box::new(a),
+    }
+}
+
+/// A built agent, by family (for tools that need the concrete parts).
+pub enum Built<T: Scalar> {
+    /// sac.
+    Sac(SacAgent<T>),
+    /// rfm, qne, dqs, qsm.
+    Generative(GenerativeAgent<T>),
+}
+
+/// As [`build_agent`], returning the concrete agent.
+pub fn build<T: Scalar, R: Rng + ?Sized>(config: &TrainConfig, obs_dim: usize, action_dim: usize, rng: &mut R) -> Built<T> {
     let c = &config.critic;
     let critic = TwinCritic::new(
         obs_dim,
@@ -68,7 +84,7 @@ pub fn build_agent<T: Scalar, R: Rng + ?Sized>(
     if config.algo == Algo::Sac {
         let policy = TanhGaussianPolicy::new(obs_dim, action_dim, a.hidden, 2, &mut actor, rng);
         let s = &config.sac;
-        return Box::new(SacAgent::new(
+        return Built::Sac(SacAgent::new(
             policy,
             actor,
             a.lr,
@@ -123,7 +139,7 @@ pub fn build_agent<T: Scalar, R: Rng + ?Sized>(
         })))
     };
     let adam = Adam::new(AdamConfig::with_lr(a.lr), &actor);
-    Box::new(GenerativeAgent::new(
+    Built::Generative(GenerativeAgent::new(
         policy,
         actor,
         adam,
