@@ -40,7 +40,11 @@ fn rfm_eq_tanh_gaussian_logprob_matches_numeric_density() {
             let lp = log_prob_reference(&[mu], &[log_std], &[u]);
             let num = numeric_density(mu, sigma, a);
             if num > 1e-1 {
-                assert!((lp.exp() / num - 1.0).abs() < 1e-4, "μ {mu} σ {sigma} a {a}: {} vs {num}", lp.exp());
+                assert!(
+                    (lp.exp() / num - 1.0).abs() < 1e-4,
+                    "μ {mu} σ {sigma} a {a}: {} vs {num}",
+                    lp.exp()
+                );
             }
         }
     }
@@ -62,9 +66,18 @@ fn rfm_eq_tanh_gaussian_logprob_tape_equals_reference() {
     let (a, logp, _) = policy.sample_tape(&mut tape, &params, obs.view(), eps.view());
     let (mean, log_std) = policy.mean_log_std(&params, obs.view());
     for r in 0..5 {
-        let u: Vec<f64> = (0..2).map(|j| mean[[r, j]] + log_std[[r, j]].exp() * eps[[r, j]]).collect();
-        let reference = log_prob_reference(&[mean[[r, 0]], mean[[r, 1]]], &[log_std[[r, 0]], log_std[[r, 1]]], &u);
-        assert!((tape.value(logp)[[r, 0]] - reference).abs() < 1e-12, "row {r}");
+        let u: Vec<f64> = (0..2)
+            .map(|j| mean[[r, j]] + log_std[[r, j]].exp() * eps[[r, j]])
+            .collect();
+        let reference = log_prob_reference(
+            &[mean[[r, 0]], mean[[r, 1]]],
+            &[log_std[[r, 0]], log_std[[r, 1]]],
+            &u,
+        );
+        assert!(
+            (tape.value(logp)[[r, 0]] - reference).abs() < 1e-12,
+            "row {r}"
+        );
         for j in 0..2 {
             assert!((tape.value(a)[[r, j]] - u[j].tanh()).abs() < 1e-15);
         }

@@ -64,7 +64,12 @@ pub enum Built<T: Scalar> {
 }
 
 /// As [`build_agent`], returning the concrete agent.
-pub fn build<T: Scalar, R: Rng + ?Sized>(config: &TrainConfig, obs_dim: usize, action_dim: usize, rng: &mut R) -> Built<T> {
+pub fn build<T: Scalar, R: Rng + ?Sized>(
+    config: &TrainConfig,
+    obs_dim: usize,
+    action_dim: usize,
+    rng: &mut R,
+) -> Built<T> {
     let c = &config.critic;
     let critic = TwinCritic::new(
         obs_dim,
