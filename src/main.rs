@@ -31,6 +31,8 @@ enum Command {
         #[command(subcommand)]
         command: cli::envs::EnvsCommand,
     },
+    /// Render one episode of a task to an animated GIF.
+    Render(cli::render::RenderArgs),
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -56,6 +58,10 @@ fn main() -> anyhow::Result<ExitCode> {
         Command::Audit(args) => cli::audit::run(&args)?,
         Command::Envs { command } => {
             cli::envs::run(command)?;
+            true
+        }
+        Command::Render(args) => {
+            cli::render::run(args)?;
             true
         }
     };

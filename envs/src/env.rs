@@ -108,6 +108,9 @@ pub trait Task: Send {
     fn observe(&self, obs: &mut [f32]);
     /// The reward of the current state (after the last `advance`).
     fn reward(&self) -> Reward;
+    /// Adds the current state's drawable geometry (and camera) to `scene`; draws nothing by
+    /// default.
+    fn draw(&self, _scene: &mut crate::render::Scene) {}
 }
 
 /// An episode of a [`Task`]: validation, clipping and truncation.
@@ -132,6 +135,10 @@ impl Env {
     /// The task's specification.
     pub fn spec(&self) -> &'static EnvSpec {
         self.task.spec()
+    }
+    /// Adds the task's drawable geometry to `scene` (see [`Task::draw`]).
+    pub fn draw(&self, scene: &mut crate::render::Scene) {
+        self.task.draw(scene);
     }
     /// Control steps taken in the current episode.
     pub fn elapsed_steps(&self) -> usize {

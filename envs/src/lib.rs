@@ -19,17 +19,23 @@
 //! assert!((0.0..=1.0).contains(&out.reward.total));
 //! ```
 //!
-//! - [`env`]: the [`Env`] episode wrapper (action checks, clipping, truncation) around a [`Task`].
+//! - [`env`](mod@env): the [`Env`] episode wrapper (action checks, clipping, truncation) around a [`Task`].
 //! - [`spec`]: observation and action specifications.
 //! - [`registry`]: [`TaskId`] (CLI names) and [`make`].
 //! - [`runner`]: [`VecEnv`], many envs stepped in parallel with per-env seeds.
-//! - [`tolerance`]: dm_control's reward shaping.
+//! - [`tolerance`](mod@tolerance): dm_control's reward shaping.
 //! - [`world`], [`planar`]: the rapier world and the planar articulated-body builder.
 //! - [`tasks`]: one module per task.
+//! - [`fluid`]: the inertia-box fluid model (fish).
+//! - [`articulated`]: a contact-free articulated tree integrated like MuJoCo's Euler (fish).
+//! - [`render`]: scenes, a 2-D rasteriser and animated GIFs (`rfm render`).
 
+pub mod articulated;
 pub mod env;
+pub mod fluid;
 pub mod planar;
 pub mod registry;
+pub mod render;
 pub mod runner;
 pub mod spec;
 pub mod tasks;

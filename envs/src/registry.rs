@@ -44,6 +44,10 @@ tasks! {
     CheetahRun => tasks::cheetah::SPEC, tasks::cheetah::CheetahRun::new();
     WalkerWalk => tasks::walker::SPEC_WALK, tasks::walker::Walker::walk();
     WalkerRun => tasks::walker::SPEC_RUN, tasks::walker::Walker::run();
+    FishSwim => tasks::fish::SWIM_SPEC, tasks::fish::Fish::new(tasks::fish::FishVariant::Swim);
+    FishUpright => tasks::fish::UPRIGHT_SPEC, tasks::fish::Fish::new(tasks::fish::FishVariant::Upright);
+    FingerSpin => tasks::finger::SPIN_SPEC, tasks::finger::Finger::new(tasks::finger::FingerVariant::Spin);
+    FingerTurnHard => tasks::finger::TURN_HARD_SPEC, tasks::finger::Finger::new(tasks::finger::FingerVariant::TurnHard);
 }
 
 impl TaskId {

@@ -132,12 +132,16 @@ impl VecEnv {
                 .check_action(row)
                 .map_err(|source| VecActionError { index: i, source })?;
         }
+        // One contiguous block of envs per thread: a step is a barrier, so finer splitting only
+        // adds scheduling overhead.
+        let block = n.div_ceil(rayon::current_num_threads()).max(1);
         self.slots
             .par_iter_mut()
             .zip(actions.par_chunks(a))
             .zip(obs.par_chunks_mut(d))
             .zip(final_obs.par_chunks_mut(d))
             .zip(outcomes.par_iter_mut())
+            .with_min_len(block)
             .for_each(|((((s, act), o), fo), out)| {
                 *out = s.env.step(act, o).expect("validated above");
                 if out.terminated || out.truncated {

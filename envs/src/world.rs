@@ -23,7 +23,8 @@ pub struct World {
     pub multibody_joints: MultibodyJointSet,
     islands: IslandManager,
     broad_phase: DefaultBroadPhase,
-    narrow_phase: NarrowPhase,
+    /// Contact pairs and manifolds (read by contact sensors such as finger's `touch`).
+    pub narrow_phase: NarrowPhase,
     impulse_joints: ImpulseJointSet,
     soft_bodies: SoftBodySet,
     ccd: CCDSolver,

@@ -18,6 +18,10 @@ fn combine(id: TaskId, r: &Reward) -> f64 {
         TaskId::WalkerWalk | TaskId::WalkerRun => {
             (3.0 * t("standing") + t("upright")) / 4.0 * (5.0 * t("move") + 1.0) / 6.0
         }
+        TaskId::FingerSpin => t("spinning"),
+        TaskId::FingerTurnHard => t("in_target"),
+        TaskId::FishUpright => t("upright"),
+        TaskId::FishSwim => (7.0 * t("in_target") + t("is_upright")) / 8.0,
         #[allow(unreachable_patterns)]
         other => panic!("add {other}'s reward formula to this test"),
     }

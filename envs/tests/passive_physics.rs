@@ -4,7 +4,7 @@
 use rfm_envs::tasks::pendulum::PendulumSwingup;
 
 #[allow(dead_code)] // shared presets; each test file uses its own
-#[path = "../../tests/common/tolerance.rs"]
+#[path = "common/tolerance.rs"]
 mod tolerance;
 
 /// Small-angle period of the built pendulum vs 2π/√(ω0² − γ²), ω0² = m g l / I, γ = c/(2I).

@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 use rfm_envs::{TaskId, make};
 
 #[allow(dead_code)] // shared presets; each test file uses its own
-#[path = "../../tests/common/tolerance.rs"]
+#[path = "common/tolerance.rs"]
 mod tolerance;
 
 /// Bang-bang actions (each entry ±1, switching at random every 5 steps) for 10 episodes of

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use rfm_envs::tolerance::{Sigmoid, tolerance};
 
 #[allow(dead_code)] // shared presets; each test file uses its own
-#[path = "../../tests/common/tolerance.rs"]
+#[path = "common/tolerance.rs"]
 mod tol;
 
 fn sigmoid() -> impl Strategy<Value = Sigmoid> {

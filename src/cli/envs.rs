@@ -139,7 +139,7 @@ fn check(task: TaskId, episodes: usize, seed: u64) -> Result<()> {
     );
     if let Some(cpu) = cpu {
         println!(
-            "on-CPU time {cpu:.2} s: {:.0} steps per CPU-second (robust to a shared machine)",
+            "on-CPU time {cpu:.2} s: {:.0} steps per CPU-second (excludes waiting for a CPU; a busy SMT sibling still slows it)",
             steps as f64 / cpu
         );
     }

@@ -4,5 +4,6 @@ pub mod audit;
 pub mod envs;
 pub mod eval;
 pub mod plot;
+pub mod render;
 pub mod selfcheck;
 pub mod train;

@@ -1,5 +1,5 @@
 //! Shared support for the integration tests: the tolerance policy and proptest strategies.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod strategies;
 pub mod tolerance;

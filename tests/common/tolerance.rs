@@ -99,31 +99,3 @@ pub const LOG_TARGET_GRADIENT_ABSOLUTE: f64 = 1e-6;
 pub const MONTE_CARLO_Z: f64 = 4.5;
 
 // ---------------------------------------------------------------- policies and rl
-
-// ---------------------------------------------------------------- envs (physics checks)
-
-/// Pendulum small-angle period vs 2π/√(ω0² − γ²): the 1 % goal. Sources of error are
-/// the small-angle approximation at 0.05 rad (≈ 0.016 %) and semi-implicit Euler's frequency
-/// error (ω·dt)²/24 ≈ 0.03 % at dt = 0.02 s.
-pub const ENVS_PENDULUM_PERIOD_REL: f64 = 0.01;
-
-/// Frictionless cartpole: largest |E(t) − E(0)| over 10 s, relative to the pole's m·g·l. The
-/// integrator is semi-implicit Euler (symplectic: bounded, O(dt) energy oscillation, no drift)
-/// with 1.25 ms substeps, measured at 0.67 % (0.35 % at half the substep, 7 % at 8× it: the
-/// error scales with dt, as expected); f32 state adds ~1e-6 relative noise per step.
-pub const ENVS_CARTPOLE_ENERGY_REL: f64 = 0.01;
-
-/// Largest |observation| allowed under 10k steps of bang-bang actions: "no explosion". MuJoCo
-/// runs of these tasks stay below ~50 (joint rates of the cheetah under random torques); an
-/// unstable integrator diverges to 1e6 and beyond within a few steps, so 1e3 separates the two.
-pub const ENVS_MAX_ABS_OBS: f32 = 1e3;
-
-/// `tolerance` vs its closed forms: the same f64 formulas evaluated in a different order, so
-/// agreement to a few ulps of 1 (1e-12 leaves room for acosh/atanh near their poles).
-pub const ENVS_TOLERANCE_ABS: f64 = 1e-12;
-
-/// tolerance(upper + d) vs tolerance(lower − d): the two distances differ by the rounding of
-/// b ± d (≈ 2e-15 for |b|, d ≤ 30); the gaussian's relative slope at x ≤ 20/0.01 amplifies
-/// that by at most x·s² ≈ 1e4·(|ln v| ≤ 5), so 1e-9 relative is ample and still fails on a
-/// real asymmetry.
-pub const ENVS_TOLERANCE_SYMMETRY_REL: f64 = 1e-9;

@@ -173,6 +173,11 @@ impl Chain {
         })
     }
 
+    /// The rapier rigid body simulating `body` (mass properties, velocities).
+    pub fn rigid_body(&self, body: BodyId) -> &RigidBody {
+        &self.world.bodies[self.bodies[body.0].handle]
+    }
+
     /// Mass of `body`, kg.
     pub fn mass(&self, body: BodyId) -> f32 {
         self.bodies[body.0].mass

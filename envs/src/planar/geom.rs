@@ -2,7 +2,7 @@
 
 use rapier3d::prelude::*;
 
-/// Index of a body added to a [`ChainBuilder`].
+/// Index of a body added to a [`super::ChainBuilder`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyId(pub(crate) usize);
 

@@ -209,4 +209,14 @@ impl Task for CartpoleSwingup {
             ],
         )
     }
+
+    fn draw(&self, scene: &mut crate::render::Scene) {
+        let view = crate::render::PlanarView {
+            half_width: 2.4,
+            center_z: 0.8,
+            track: false,
+            ground: true,
+        };
+        crate::render::draw_chain(&self.chain, view, scene);
+    }
 }

@@ -3,5 +3,9 @@
 
 pub mod cartpole;
 pub mod cheetah;
+pub mod finger;
+mod finger_model;
+pub mod fish;
+mod fish_model;
 pub mod pendulum;
 pub mod walker;

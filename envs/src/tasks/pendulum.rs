@@ -182,4 +182,14 @@ impl Task for PendulumSwingup {
         );
         Reward::new(upright, &[("upright", upright)])
     }
+
+    fn draw(&self, scene: &mut crate::render::Scene) {
+        let view = crate::render::PlanarView {
+            half_width: 0.8,
+            center_z: 0.6,
+            track: false,
+            ground: false,
+        };
+        crate::render::draw_chain(&self.chain, view, scene);
+    }
 }

@@ -1,0 +1,422 @@
+//! # finger-spin and finger-turn_hard (dm_control `suite/finger.py`, `finger.xml`)
+//!
+//! A planar two-link finger (proximal and distal hinges, axis −y, damping 2.5, range ±110°)
+//! pushes a free-spinning body (two capsules of radius 0.04, half-length 0.09, hinge damping 0.5,
+//! dry friction 0.1 N·m). Gravity is off. Physics timestep 0.01 s, 2 substeps: control timestep
+//! 0.02 s; 1000 control steps (20 s).
+//!
+//! ## Action space (2), each in [−1, 1]
+//! | index | actuator | effect |
+//! |---|---|---|
+//! | 0 | `proximal` | torque 30·a N·m on the proximal hinge |
+//! | 1 | `distal` | torque 15·a N·m on the distal hinge |
+//!
+//! ## Observation space (spin 9, turn 12), dm_control's order
+//! | key | size | content |
+//! |---|---|---|
+//! | `position` | 4 | proximal angle, distal angle (rad), tip (x, z) relative to the spinner hinge (m) |
+//! | `velocity` | 3 | proximal, distal, spinner hinge angular velocities (rad/s) |
+//! | `touch` | 2 | log(1 + normal contact force in N) inside the `touchtop` / `touchbottom` sites |
+//! | `target_position` | 2 | (turn only) target (x, z) relative to the spinner hinge |
+//! | `dist_to_target` | 1 | (turn only) ‖target − tip‖ − target radius (negative inside) |
+//!
+//! ## Reward (sparse, in {0, 1})
+//! - spin: `spinning` = 1 if the spinner's hinge velocity ≤ −15 rad/s, else 0.
+//! - turn_hard: `in_target` = 1 if `dist_to_target` ≤ 0 (tip within 0.03 m of the target), else 0.
+//!
+//! These are dm_control's `float(...)` indicators, i.e. `tolerance` with zero margin.
+//!
+//! ## Termination
+//! Never; truncated after 1000 steps by [`crate::Env`].
+//!
+//! ## Initial state
+//! Proximal and distal angles ~ U(−110°, 110°), spinner angle ~ U(−π, π), velocities 0, redrawn
+//! until no finger geom touches the spinner (dm_control's `_set_random_joint_angles`). Turn first
+//! draws the target angle α ~ U(−π, π) and places the target at hinge + 0.13·(sin α, cos α).
+//! Spin lowers the spinner's damping to 0.03 (as dm_control does).
+//!
+//! ## Differences from dm_control
+//! - Contacts are rapier's (soft TGS, Coulomb friction μ = 1, max combine rule), not MuJoCo's
+//!   elliptic-cone soft contacts (solref 0.02, solimp 0 0.9 0.01); torsional and rolling friction
+//!   are absent. Only finger–spinner contacts exist: the ground plane is never reached (the
+//!   fingertip's lowest point is 2.9 cm above it) and is omitted.
+//! - The `touch` sensors sum the normal contact impulses of the last physics step divided by its
+//!   timestep, for contact points inside the sensor ellipsoid (MuJoCo sums the normal forces of
+//!   the contacts in the site volume); values agree in meaning, not to the digit.
+//! - The spinner's dry friction uses rapier's per-DoF friction (`frictions_mut`), MuJoCo's
+//!   `frictionloss` is a soft constraint; both cap the friction torque at 0.1 N·m.
+//! - Joint limits are rapier's reactive multibody limits (overshoot ≈ |q̇|·dt).
+//!
+//! ## Version
+//! 1: first rapier port.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rapier3d::parry::query;
+use rapier3d::prelude::*;
+
+use crate::env::{Reward, Task};
+use crate::render::scene::{Camera, Rgb, Scene};
+use crate::spec::{EnvSpec, ObservationField};
+use crate::world::World;
+
+use super::finger_model::{
+    AXIS, GEAR, HARD_TARGET_RADIUS, Handles, LIMIT, SPIN_VELOCITY, SPINNER_ANCHOR, SUBSTEPS,
+    TARGET_ORBIT, TIP, TOUCH_SITES, TOUCH_SIZE, build,
+};
+
+const SPIN_OBS: &[ObservationField] = &[
+    ObservationField {
+        name: "position",
+        size: 4,
+    },
+    ObservationField {
+        name: "velocity",
+        size: 3,
+    },
+    ObservationField {
+        name: "touch",
+        size: 2,
+    },
+];
+const TURN_OBS: &[ObservationField] = &[
+    ObservationField {
+        name: "position",
+        size: 4,
+    },
+    ObservationField {
+        name: "velocity",
+        size: 3,
+    },
+    ObservationField {
+        name: "touch",
+        size: 2,
+    },
+    ObservationField {
+        name: "target_position",
+        size: 2,
+    },
+    ObservationField {
+        name: "dist_to_target",
+        size: 1,
+    },
+];
+const ACTUATORS: &[&str] = &["proximal", "distal"];
+
+/// finger-spin's specification.
+pub static SPIN_SPEC: EnvSpec = EnvSpec {
+    name: "finger-spin",
+    version: 1,
+    observation: SPIN_OBS,
+    action: ACTUATORS,
+    control_timestep: 0.02,
+    substeps: SUBSTEPS,
+    episode_length: 1000,
+};
+
+/// finger-turn_hard's specification.
+pub static TURN_HARD_SPEC: EnvSpec = EnvSpec {
+    name: "finger-turn_hard",
+    version: 1,
+    observation: TURN_OBS,
+    action: ACTUATORS,
+    control_timestep: 0.02,
+    substeps: SUBSTEPS,
+    episode_length: 1000,
+};
+
+/// Which finger task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FingerVariant {
+    /// Spin the body fast (hinge velocity ≤ −15 rad/s).
+    Spin,
+    /// Turn the body's tip into a 0.03 m target.
+    TurnHard,
+}
+
+/// A finger task on rapier.
+pub struct Finger {
+    variant: FingerVariant,
+    template: World,
+    world: World,
+    pipeline: PhysicsPipeline,
+    h: Handles,
+    /// Target (x, z) in world coordinates and its radius.
+    target: [Real; 2],
+    target_radius: Real,
+}
+
+impl Finger {
+    /// A finger task; call [`Task::reset`] before stepping.
+    pub fn new(variant: FingerVariant) -> Self {
+        let damping = match variant {
+            FingerVariant::Spin => 0.03,
+            FingerVariant::TurnHard => 0.5,
+        };
+        let (template, h) = build(damping);
+        Finger {
+            variant,
+            world: template.clone(),
+            pipeline: PhysicsPipeline::new(),
+            template,
+            h,
+            target: [SPINNER_ANCHOR.x, SPINNER_ANCHOR.z + TARGET_ORBIT],
+            target_radius: HARD_TARGET_RADIUS,
+        }
+    }
+
+    /// Joint angles (proximal, distal, spinner hinge) in radians.
+    pub fn angles(&self) -> [Real; 3] {
+        let mb = &self.world.multibody_joints;
+        let (f, _) = mb.get(self.h.finger_joint).expect("finger");
+        let (s, _) = mb.get(self.h.spinner_joint).expect("spinner");
+        [
+            f.link(1).expect("proximal").joint().coords()[3],
+            f.link(2).expect("distal").joint().coords()[3],
+            s.link(1).expect("spinner").joint().coords()[3],
+        ]
+    }
+
+    /// Joint velocities (proximal, distal, spinner hinge) in rad/s.
+    pub fn velocities(&self) -> [Real; 3] {
+        let mb = &self.world.multibody_joints;
+        let (f, _) = mb.get(self.h.finger_joint).expect("finger");
+        let (s, _) = mb.get(self.h.spinner_joint).expect("spinner");
+        let fv = f.generalized_velocity();
+        [fv[0], fv[1], s.generalized_velocity()[0]]
+    }
+
+    fn tip_world(&self) -> Vector {
+        self.world.bodies[self.h.spinner].position() * TIP
+    }
+
+    fn dist_to_target(&self) -> Real {
+        let tip = self.tip_world();
+        let d = [self.target[0] - tip.x, self.target[1] - tip.z];
+        (d[0] * d[0] + d[1] * d[1]).sqrt() - self.target_radius
+    }
+
+    /// Normal contact force (N) at the two touch sites during the last physics step.
+    fn touch(&self) -> [Real; 2] {
+        let w = &self.world;
+        let frame = w.bodies[self.h.distal].position().inverse();
+        let mut out = [0.0; 2];
+        for pair in w.narrow_phase.contact_pairs_with(self.h.fingertip) {
+            let first = pair.collider1 == self.h.fingertip;
+            let tip_collider = &w.colliders[self.h.fingertip];
+            for m in pair.solver_manifolds() {
+                for p in &m.points {
+                    if p.data.impulse <= 0.0 {
+                        continue;
+                    }
+                    let local = if first { p.local_p1 } else { p.local_p2 };
+                    let x = frame * (tip_collider.position() * local);
+                    for (site, o) in TOUCH_SITES.iter().zip(out.iter_mut()) {
+                        let u = (x - *site) / TOUCH_SIZE;
+                        if u.length_squared() <= 1.0 {
+                            *o += p.data.impulse / w.params.dt;
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether any finger geom overlaps a spinner geom (poses from the bodies' current poses).
+    pub fn in_collision(&self) -> bool {
+        let w = &self.world;
+        let pose = |h: ColliderHandle| {
+            let c = &w.colliders[h];
+            let parent = c.parent().expect("attached collider");
+            (
+                *w.bodies[parent].position() * *c.position_wrt_parent().expect("attached"),
+                c.shape(),
+            )
+        };
+        self.h.finger_colliders.iter().any(|&f| {
+            let (pf, sf) = pose(f);
+            self.h.spinner_colliders.iter().any(|&s| {
+                let (ps, ss) = pose(s);
+                query::intersection_test(&pf, sf, &ps, ss).is_ok_and(|i| i.intersecting)
+            })
+        })
+    }
+
+    fn set_angles(&mut self, q: [Real; 3]) {
+        self.world.clone_from(&self.template);
+        let w = &mut self.world;
+        let (f, _) = w
+            .multibody_joints
+            .get_mut(self.h.finger_joint)
+            .expect("finger");
+        f.apply_displacements(&[q[0], q[1]]);
+        f.forward_kinematics(&w.bodies, false);
+        f.update_rigid_bodies(&mut w.bodies, false);
+        let (s, _) = w
+            .multibody_joints
+            .get_mut(self.h.spinner_joint)
+            .expect("spinner");
+        s.apply_displacements(&[q[2]]);
+        s.forward_kinematics(&w.bodies, false);
+        s.update_rigid_bodies(&mut w.bodies, false);
+    }
+}
+
+impl Task for Finger {
+    fn spec(&self) -> &'static EnvSpec {
+        match self.variant {
+            FingerVariant::Spin => &SPIN_SPEC,
+            FingerVariant::TurnHard => &TURN_HARD_SPEC,
+        }
+    }
+
+    fn reset(&mut self, rng: &mut ChaCha8Rng) {
+        if self.variant == FingerVariant::TurnHard {
+            let a: Real = rng.random_range(-std::f32::consts::PI..std::f32::consts::PI);
+            self.target = [
+                SPINNER_ANCHOR.x + TARGET_ORBIT * a.sin(),
+                SPINNER_ANCHOR.z + TARGET_ORBIT * a.cos(),
+            ];
+        }
+        for _ in 0..1000 {
+            let q = [
+                rng.random_range(-LIMIT..LIMIT),
+                rng.random_range(-LIMIT..LIMIT),
+                rng.random_range(-std::f32::consts::PI..std::f32::consts::PI),
+            ];
+            self.set_angles(q);
+            if !self.in_collision() {
+                return;
+            }
+        }
+        panic!("finger: no collision-free initial state in 1000 draws");
+    }
+
+    fn advance(&mut self, action: &[f32]) {
+        let w = &mut self.world;
+        let tau = [GEAR[0] * action[0], GEAR[1] * action[1]];
+        for h in [self.h.proximal, self.h.distal] {
+            w.bodies[h].reset_torques(false);
+        }
+        // Body-torque pairs: +τ on the child, −τ on the parent (the ground ignores it).
+        w.bodies[self.h.proximal].add_torque(tau[0] * AXIS - tau[1] * AXIS, false);
+        w.bodies[self.h.distal].add_torque(tau[1] * AXIS, false);
+        for _ in 0..SUBSTEPS {
+            w.step(&mut self.pipeline);
+        }
+    }
+
+    fn observe(&self, obs: &mut [f32]) {
+        let q = self.angles();
+        let v = self.velocities();
+        let tip = self.tip_world();
+        let touch = self.touch();
+        obs[0] = q[0];
+        obs[1] = q[1];
+        obs[2] = tip.x - SPINNER_ANCHOR.x;
+        obs[3] = tip.z - SPINNER_ANCHOR.z;
+        obs[4..7].copy_from_slice(&v);
+        obs[7] = touch[0].ln_1p();
+        obs[8] = touch[1].ln_1p();
+        if self.variant == FingerVariant::TurnHard {
+            obs[9] = self.target[0] - SPINNER_ANCHOR.x;
+            obs[10] = self.target[1] - SPINNER_ANCHOR.z;
+            obs[11] = self.dist_to_target();
+        }
+    }
+
+    fn reward(&self) -> Reward {
+        match self.variant {
+            FingerVariant::Spin => {
+                let r = f64::from(u8::from(self.velocities()[2] <= -SPIN_VELOCITY));
+                Reward::new(r, &[("spinning", r)])
+            }
+            FingerVariant::TurnHard => {
+                let r = f64::from(u8::from(self.dist_to_target() <= 0.0));
+                Reward::new(r, &[("in_target", r)])
+            }
+        }
+    }
+
+    fn draw(&self, scene: &mut Scene) {
+        scene.camera = Camera::Side {
+            center: [0.0, 0.35],
+            half_width: 0.5,
+        };
+        scene.polygon(
+            &[
+                [-0.6, 0.0, 0.0],
+                [0.6, 0.0, 0.0],
+                [0.6, 0.0, -0.1],
+                [-0.6, 0.0, -0.1],
+            ],
+            Rgb::GROUND,
+        );
+        let b = &self.world.bodies;
+        let at = |h: RigidBodyHandle, p: Vector| (b[h].position() * p).to_array();
+        let s = self.h.spinner;
+        let z = Vector::new(0.0, 0.0, 0.09);
+        let x = Vector::new(0.02, 0.0, 0.0);
+        scene.capsule(at(s, x - z), at(s, x + z), 0.04, Rgb::SELF);
+        scene.capsule(at(s, -x - z), at(s, -x + z), 0.04, Rgb::SELF);
+        scene.sphere(at(s, Vector::ZERO), 0.02, Rgb::DECORATION);
+        if self.variant == FingerVariant::TurnHard {
+            scene.sphere(at(s, TIP), 0.02, Rgb::TARGET);
+            let t = [self.target[0], -0.05, self.target[1]];
+            scene.sphere(t, self.target_radius, Rgb::TARGET);
+        }
+        let (p, d) = (self.h.proximal, self.h.distal);
+        scene.capsule(
+            at(p, Vector::ZERO),
+            at(p, Vector::new(0.17, 0.0, 0.0)),
+            0.03,
+            Rgb::SELF,
+        );
+        scene.sphere(at(p, Vector::ZERO), 0.034, Rgb::DECORATION);
+        scene.capsule(
+            at(d, Vector::ZERO),
+            at(d, Vector::new(0.16, 0.0, 0.0)),
+            0.028,
+            Rgb::SELF,
+        );
+        let tip = (Vector::new(0.13, 0.0, 0.0), Vector::new(0.161, 0.0, 0.0));
+        scene.capsule(at(d, tip.0), at(d, tip.1), 0.03, Rgb::EFFECTOR);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Released at ω0 = −20 rad/s with no contact, finger-spin's spinner obeys
+    /// I ω̇ = −(f·sign ω + c ω) with dry friction f = 0.1 N·m and damping c = 0.03 N·m·s, so
+    /// |ω(t)| = (|ω0| + f/c) e^{−c t / I} − f/c. Semi-implicit Euler's error over 0.2 s is of
+    /// order (c/I)·dt ≈ 2 % per unit of c t / I ≈ 0.5, i.e. about 1 %; 3 % is allowed.
+    #[test]
+    fn spinner_coasts_down_at_friction_and_damping_rate() {
+        let mut f = Finger::new(FingerVariant::Spin);
+        f.set_angles([-1.5, 0.0, 0.0]); // finger folded away from the spinner
+        assert!(!f.in_collision());
+        let (mb, _) = f.world.multibody_joints.get_mut(f.h.spinner_joint).unwrap();
+        mb.generalized_velocity_mut()[0] = -20.0;
+        f.advance(&[0.0, 0.0]);
+        assert_eq!(f.reward().total, 1.0, "spinning at ≈ −20 rad/s is rewarded");
+        // Inertia about the hinge axis (y) from rapier's mass properties.
+        let mp = f.world.bodies[f.h.spinner].mass_properties().local_mprops;
+        let inertia = f64::from(mp.reconstruct_inertia_matrix().y_axis.y);
+        assert!((0.01..0.02).contains(&inertia), "I = {inertia}");
+        let w1 = f64::from(f.velocities()[2]).abs();
+        for _ in 0..10 {
+            f.advance(&[0.0, 0.0]);
+        }
+        // Ten more control steps: t = 0.2 s after the first reading.
+        let (fr, c, t) = (0.1, 0.03, 0.2);
+        let expected = (w1 + fr / c) * (-c * t / inertia).exp() - fr / c;
+        let got = f64::from(f.velocities()[2]).abs();
+        assert!(
+            (got - expected).abs() < 0.03 * expected,
+            "|ω| {got} vs {expected}"
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! The finger model of dm_control's `finger.xml` on rapier: a two-link finger (proximal and
+//! distal hinges) and a free spinner, each a multibody on a fixed anchor, with collision groups
+//! so that only finger–spinner contacts exist. The task (observations, reward, reset) is in
+//! [`super::finger`].
+
+use rapier3d::prelude::*;
+
+use crate::world::World;
+
+pub(super) const PHYSICS_DT: Real = 0.01;
+pub(super) const SUBSTEPS: usize = 2;
+/// Hinge axis of every finger joint (MuJoCo's default `axis="0 -1 0"`).
+pub(super) const AXIS: Vector = Vector::new(0.0, -1.0, 0.0);
+pub(super) const GEAR: [Real; 2] = [30.0, 15.0];
+pub(super) const LIMIT: Real = 110.0 * std::f32::consts::PI / 180.0;
+pub(super) const FINGER_DAMPING: Real = 2.5;
+pub(super) const DENSITY: Real = 1000.0;
+pub(super) const FRICTION: Real = 1.0;
+pub(super) const PROXIMAL_ANCHOR: Vector = Vector::new(-0.2, 0.0, 0.4);
+pub(super) const SPINNER_ANCHOR: Vector = Vector::new(0.2, 0.0, 0.4);
+/// Spinner tip site in the spinner frame, and the target radius about the hinge (cap1 size sum).
+pub(super) const TIP: Vector = Vector::new(0.0, 0.0, 0.13);
+pub(super) const TARGET_ORBIT: Real = 0.13;
+pub(super) const HARD_TARGET_RADIUS: Real = 0.03;
+pub(super) const SPIN_VELOCITY: Real = 15.0;
+/// Touch sites (centre in the distal frame, ellipsoid semi-axes).
+pub(super) const TOUCH_SITES: [Vector; 2] =
+    [Vector::new(0.17, 0.0, 0.01), Vector::new(0.17, 0.0, -0.01)];
+pub(super) const TOUCH_SIZE: Vector = Vector::new(0.025, 0.03, 0.025);
+
+pub(super) struct Handles {
+    pub(super) proximal: RigidBodyHandle,
+    pub(super) distal: RigidBodyHandle,
+    pub(super) spinner: RigidBodyHandle,
+    pub(super) finger_joint: MultibodyJointHandle,
+    pub(super) spinner_joint: MultibodyJointHandle,
+    pub(super) fingertip: ColliderHandle,
+    pub(super) finger_colliders: [ColliderHandle; 3],
+    pub(super) spinner_colliders: [ColliderHandle; 3],
+}
+
+pub(super) fn finger_groups() -> InteractionGroups {
+    InteractionGroups::new(Group::GROUP_1, Group::GROUP_2, InteractionTestMode::And)
+}
+pub(super) fn spinner_groups() -> InteractionGroups {
+    InteractionGroups::new(Group::GROUP_2, Group::GROUP_1, InteractionTestMode::And)
+}
+
+pub(super) fn build(spinner_damping: Real) -> (World, Handles) {
+    let mut w = World::new(PHYSICS_DT);
+    w.gravity = Vector::ZERO;
+    let ground = w.bodies.insert(RigidBodyBuilder::fixed());
+    let dynamic = |p: Vector| RigidBodyBuilder::dynamic().translation(p).can_sleep(false);
+    // The proximal link's frame is the XML's rotated by the joint's `ref` (−90°): at angle 0 the
+    // finger points along +x, so rapier's angle equals MuJoCo's qpos.
+    let proximal = w.bodies.insert(dynamic(PROXIMAL_ANCHOR));
+    let distal = w
+        .bodies
+        .insert(dynamic(PROXIMAL_ANCHOR + Vector::new(0.18, 0.0, 0.0)));
+    let capsule = |a: Vector, b: Vector, r: Real| {
+        ColliderBuilder::capsule_from_endpoints(a, b, r)
+            .density(DENSITY)
+            .friction(FRICTION)
+            .friction_combine_rule(CoefficientCombineRule::Max)
+    };
+    let cylinder_y = |half: Real, r: Real| {
+        ColliderBuilder::cylinder(half, r)
+            .density(DENSITY)
+            .friction(FRICTION)
+            .friction_combine_rule(CoefficientCombineRule::Max)
+    };
+    let c = &mut w.colliders;
+    let prox_deco = c.insert_with_parent(
+        cylinder_y(0.033, 0.034).collision_groups(finger_groups()),
+        proximal,
+        &mut w.bodies,
+    );
+    let prox_cap = c.insert_with_parent(
+        capsule(Vector::ZERO, Vector::new(0.17, 0.0, 0.0), 0.03).collision_groups(finger_groups()),
+        proximal,
+        &mut w.bodies,
+    );
+    // The distal capsule has contype = conaffinity = 0: mass only.
+    c.insert_with_parent(
+        capsule(Vector::ZERO, Vector::new(0.16, 0.0, 0.0), 0.028)
+            .collision_groups(InteractionGroups::none()),
+        distal,
+        &mut w.bodies,
+    );
+    let fingertip = c.insert_with_parent(
+        capsule(
+            Vector::new(0.13, 0.0, 0.0),
+            Vector::new(0.161, 0.0, 0.0),
+            0.03,
+        )
+        .collision_groups(finger_groups()),
+        distal,
+        &mut w.bodies,
+    );
+    let spinner = w.bodies.insert(dynamic(SPINNER_ANCHOR));
+    let half_z = Vector::new(0.0, 0.0, 0.09);
+    let cap1 = Vector::new(0.02, 0.0, 0.0);
+    let spin1 = c.insert_with_parent(
+        capsule(cap1 - half_z, cap1 + half_z, 0.04).collision_groups(spinner_groups()),
+        spinner,
+        &mut w.bodies,
+    );
+    let spin2 = c.insert_with_parent(
+        capsule(-cap1 - half_z, -cap1 + half_z, 0.04).collision_groups(spinner_groups()),
+        spinner,
+        &mut w.bodies,
+    );
+    let spin_deco = c.insert_with_parent(
+        cylinder_y(0.045, 0.02).collision_groups(spinner_groups()),
+        spinner,
+        &mut w.bodies,
+    );
+
+    let hinge = |anchor: Vector, limit: Option<Real>| {
+        let mut j = RevoluteJointBuilder::new(AXIS)
+            .local_anchor1(anchor)
+            .local_anchor2(Vector::ZERO)
+            .contacts_enabled(false);
+        if let Some(l) = limit {
+            j = j.limits([-l, l]);
+        }
+        j
+    };
+    let mb = &mut w.multibody_joints;
+    let finger_joint = mb
+        .insert(ground, proximal, hinge(PROXIMAL_ANCHOR, Some(LIMIT)), true)
+        .expect("proximal hinge");
+    mb.insert(
+        proximal,
+        distal,
+        hinge(Vector::new(0.18, 0.0, 0.0), Some(LIMIT)),
+        true,
+    )
+    .expect("distal hinge");
+    let spinner_anchor = w.bodies.insert(RigidBodyBuilder::fixed());
+    let spinner_joint = w
+        .multibody_joints
+        .insert(spinner_anchor, spinner, hinge(SPINNER_ANCHOR, None), true)
+        .expect("spinner hinge");
+
+    let (fmb, _) = w.multibody_joints.get_mut(finger_joint).expect("finger");
+    fmb.forward_kinematics(&w.bodies, true);
+    fmb.damping_mut().fill(FINGER_DAMPING);
+    fmb.armature_mut().fill(0.0);
+    let (smb, _) = w.multibody_joints.get_mut(spinner_joint).expect("spinner");
+    smb.forward_kinematics(&w.bodies, true);
+    smb.damping_mut().fill(spinner_damping);
+    smb.armature_mut().fill(0.0);
+    smb.frictions_mut().fill(0.1);
+    let h = Handles {
+        proximal,
+        distal,
+        spinner,
+        finger_joint,
+        spinner_joint,
+        fingertip,
+        finger_colliders: [prox_deco, prox_cap, fingertip],
+        spinner_colliders: [spin1, spin2, spin_deco],
+    };
+    (w, h)
+}
