@@ -258,3 +258,71 @@ fn corrupt_checkpoint_and_unknown_task_give_clear_errors() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn non_finite_parameter_stops_the_run_and_keeps_the_last_good_checkpoint() {
+    use rfm::checkpoint::CheckpointWriter;
+    let dir = tmp("nan");
+    let o = train(
+        &dir,
+        &record(Algo::Rfm, 400, 4),
+        &TrainOptions {
+            halt_after: Some(250),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(o.halted);
+    // Poison one critic weight in the saved state, as a diverged update would.
+    let path = dir.join(files::CHECKPOINT);
+    let c = Checkpoint::read(&path).unwrap();
+    let mut w = CheckpointWriter::new();
+    for n in c.names() {
+        let s = c.shape(&n).unwrap().to_vec();
+        let shape = (s[0], s.get(1).copied().unwrap_or(1));
+        match c.tensor::<f32>(&n, shape) {
+            Ok(mut t) => {
+                if n == "q1.l1.w" {
+                    t[[0, 0]] = f32::NAN;
+                }
+                w.add(n.clone(), &t);
+            }
+            Err(_) => {
+                w.add(n.clone(), &c.tensor::<f64>(&n, shape).unwrap());
+            }
+        }
+    }
+    for key in [
+        "replay_next",
+        "replay_len",
+        "step",
+        "updates",
+        "rng_env",
+        "rng_agent",
+        "rng_replay",
+        "run_record",
+        "actor_adam_step",
+        "q1_adam_step",
+        "q2_adam_step",
+    ] {
+        w.metadata(
+            key,
+            c.metadata(key).unwrap_or_else(|| panic!("metadata {key}")),
+        );
+    }
+    w.write(&path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let e = resume(&dir, &TrainOptions::default()).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        matches!(e, TrainError::NonFinite { step: 201, .. }),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("_loss = NaN") && msg.contains("checkpoint.safetensors"),
+        "{msg}"
+    );
+    // The checkpoint on disk is untouched by the failed run.
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
