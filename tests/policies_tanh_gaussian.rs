@@ -78,8 +78,8 @@ fn rfm_eq_tanh_gaussian_logprob_tape_equals_reference() {
             (tape.value(logp)[[r, 0]] - reference).abs() < 1e-12,
             "row {r}"
         );
-        for j in 0..2 {
-            assert!((tape.value(a)[[r, j]] - u[j].tanh()).abs() < 1e-15);
+        for (j, uj) in u.iter().enumerate() {
+            assert!((tape.value(a)[[r, j]] - uj.tanh()).abs() < 1e-15);
         }
     }
 }

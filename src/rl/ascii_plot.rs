@@ -31,6 +31,7 @@ pub fn ascii_plot(points: &[(f64, f64)], width: usize, height: usize) -> String 
     let mut grid = vec![vec![' '; width]; height];
     let col = |x: f64| (((x - x0) / (x1 - x0)) * (width - 1) as f64).round() as usize;
     let row = |y: f64| height - 1 - (((y - y0) / (y1 - y0)) * (height - 1) as f64).round() as usize;
+    #[allow(clippy::needless_range_loop)]
     for w in pts.windows(2) {
         let (c0, c1) = (col(w[0].0), col(w[1].0));
         for c in c0..=c1 {

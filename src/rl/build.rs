@@ -50,17 +50,17 @@ pub fn build_agent<T: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Box<dyn Agent<T>> {
     match build(config, obs_dim, action_dim, rng) {
-        Built::Sac(a) => Box::new(a),
-        Built::Generative(a) => Box::new(a),
+        Built::Sac(a) => a,
+        Built::Generative(a) => a,
     }
 }
 
 /// A built agent, by family (for tools that need the concrete parts).
 pub enum Built<T: Scalar> {
     /// sac.
-    Sac(SacAgent<T>),
+    Sac(Box<SacAgent<T>>),
     /// rfm, qne, dqs, qsm.
-    Generative(GenerativeAgent<T>),
+    Generative(Box<GenerativeAgent<T>>),
 }
 
 /// As [`build_agent`], returning the concrete agent.
@@ -89,7 +89,7 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
     if config.algo == Algo::Sac {
         let policy = TanhGaussianPolicy::new(obs_dim, action_dim, a.hidden, 2, &mut actor, rng);
         let s = &config.sac;
-        return Built::Sac(SacAgent::new(
+        return Built::Sac(Box::new(SacAgent::new(
             policy,
             actor,
             a.lr,
@@ -98,7 +98,7 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
             s.init_alpha,
             s.alpha_lr,
             s.target_entropy_per_dim * action_dim as f64,
-        ));
+        )));
     }
     let p = &config.sampler;
     let ode = match p.integrator {
@@ -144,7 +144,7 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
         })))
     };
     let adam = Adam::new(AdamConfig::with_lr(a.lr), &actor);
-    Built::Generative(GenerativeAgent::new(
+    Built::Generative(Box::new(GenerativeAgent::new(
         policy,
         actor,
         adam,
@@ -161,5 +161,5 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
             Proposal::Policy => EndpointProposal::Policy,
             Proposal::Buffer => EndpointProposal::Buffer,
         },
-    ))
+    )))
 }

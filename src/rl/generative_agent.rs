@@ -94,6 +94,7 @@ pub struct GenerativeAgent<T: Scalar> {
 
 impl<T: Scalar> GenerativeAgent<T> {
     /// Assembles an agent from its parts.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         policy: GenerativePolicy,
         actor: Params<T>,
