@@ -14,7 +14,7 @@ use rfm_envs::TaskId;
 #[derive(Args, Debug, Clone)]
 pub struct TrainArgs {
     /// Task (see `rfm envs list`).
-    #[arg(long, default_value = "pendulum-swingup")]
+    #[arg(long, default_value = "cartpole-swingup")]
     pub task: String,
     /// Algorithm.
     #[arg(long, value_enum, default_value_t = Algo::Rfm)]
