@@ -26,6 +26,39 @@ fn threads() -> String {
     std::env::var("MATMUL_NUM_THREADS").unwrap_or_else(|_| "default".into())
 }
 
+/// `C ← A·B` straight through `sgemm`, bypassing the dot-product path of `rfm::scalar::gemm`.
+fn matrixmultiply_only(
+    a: ndarray::ArrayView2<'_, f32>,
+    b: ndarray::ArrayView2<'_, f32>,
+    mut c: ndarray::ArrayViewMut2<'_, f32>,
+) {
+    let ((m, k), n) = (a.dim(), b.ncols());
+    let (sa, sb, sc) = (
+        a.strides().to_vec(),
+        b.strides().to_vec(),
+        c.strides().to_vec(),
+    );
+    // SAFETY: shapes and strides come from valid views; `c` is unique.
+    unsafe {
+        <f32 as rfm::Scalar>::gemm_raw(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            sa[0],
+            sa[1],
+            b.as_ptr(),
+            sb[0],
+            sb[1],
+            0.0,
+            c.as_mut_ptr(),
+            sc[0],
+            sc[1],
+        )
+    }
+}
+
 /// `C = A·B` with `A: m×k`, `B: k×n`, and the two transposed products of its backward:
 /// `G·Bᵀ` (input gradient) and `Aᵀ·G` (weight gradient), transposes as strides.
 fn gemm_shapes(c: &mut Criterion) {
@@ -46,6 +79,13 @@ fn gemm_shapes(c: &mut Criterion) {
         group.bench_function(format!("{m}x{n}·({k}x{n})ᵀ (G·Bᵀ)"), |bench| {
             bench.iter(|| gemm(1.0, g.view(), b.t(), 0.0, da.view_mut()))
         });
+        if k <= 32 {
+            // The same product forced through matrixmultiply, to compare with the dot path.
+            group.bench_function(
+                format!("{m}x{n}·({k}x{n})ᵀ (G·Bᵀ, matrixmultiply)"),
+                |bench| bench.iter(|| matrixmultiply_only(g.view(), b.t(), da.view_mut())),
+            );
+        }
         let mut db = Array2::<f32>::zeros((k, n));
         group.bench_function(format!("({m}x{k})ᵀ·{m}x{n} (Aᵀ·G)"), |bench| {
             bench.iter(|| gemm(1.0, a.t(), g.view(), 0.0, db.view_mut()))

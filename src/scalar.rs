@@ -52,6 +52,9 @@ pub trait Scalar:
 /// `C ← α A B + β C` for 2-D views of any strides (transposes are `.t()` views, never copies).
 ///
 /// With `β = 0` the previous content of `C` is ignored (it may hold stale or NaN values).
+/// Outputs with at most 32 columns, row-contiguous `A` and column-contiguous `B` take a
+/// dot-product path that avoids matrixmultiply's packing copy of `A` (see
+/// `src/autodiff/dot_gemm.rs`); everything else goes to `sgemm`/`dgemm`.
 ///
 /// # Panics
 /// If the shapes are not `m×k`, `k×n`, `m×n`; the message names all three.
@@ -73,6 +76,10 @@ pub fn gemm<T: Scalar>(
         c.dim()
     );
     if m == 0 || n == 0 {
+        return;
+    }
+    if crate::autodiff::dot_gemm::applies(&a, &b) {
+        crate::autodiff::dot_gemm::dot_gemm(alpha, a, b, beta, c);
         return;
     }
     let (sa, sb, sc) = (a.strides(), b.strides(), c.strides());

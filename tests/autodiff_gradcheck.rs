@@ -163,6 +163,11 @@ proptest! {
     }
 }
 
+#[test]
+fn gradcheck_tolerance_matches_the_library_default() {
+    assert_eq!(GRADCHECK_F64, rfm::autodiff::gradcheck::DEFAULT_TOLERANCE);
+}
+
 /// The catalogue covers every differentiable `Op` variant (a new op must be listed to be checked).
 #[test]
 fn catalogue_covers_every_differentiable_op() {

@@ -28,6 +28,7 @@ fn run(case: &Case, path: &PathKind, control_variate: ControlVariate) -> [Array2
 /// goes through the per-sample Stein scores, the right through the two classic estimators.
 pub fn check_eta_interpolation(case: &Case, path: &PathKind, eta: f64) -> CheckOutcome {
     let [_, mu_0, _, ne, ge] = run(case, path, ControlVariate::Eta(eta));
+    // [RFM:Claim.eta-interpolation]
     let reference = &ne * (1.0 - eta) + &(&ge * eta);
     let (diff, scale) = max_abs_difference(&mu_0, &reference);
     CheckOutcome {
@@ -46,6 +47,7 @@ pub fn check_c_eta_mapping(case: &Case, path: &PathKind, c: &[f64]) -> CheckOutc
         .map(|&cj| data_to_noise_coefficient(cj, coeffs.alpha_t, coeffs.beta_t))
         .collect();
     let [_, mu_0_data, mu_1_data, ..] = run(case, path, ControlVariate::DataSpace(c.to_vec()));
+    // [RFM:Claim.c-eta-mapping]
     let [_, mu_0_noise, mu_1_noise, ..] = run(case, path, ControlVariate::PerDimension(eta));
     let (d0, s0) = max_abs_difference(&mu_0_data, &mu_0_noise);
     let (d1, s1) = max_abs_difference(&mu_1_data, &mu_1_noise);
@@ -65,6 +67,7 @@ pub fn check_posterior_mean_identity(case: &Case, path: &PathKind, eta: f64) -> 
     let c = noise_to_data_coefficient(eta, coeffs.alpha_t, coeffs.beta_t);
     let [x_t, mu_0, ..] = run(case, path, ControlVariate::Eta(eta));
     let [_, _, mu_1, ..] = run(case, path, ControlVariate::DataSpace(vec![c; case.dim]));
+    // [RFM:Claim.posterior-mean-identity]
     let rebuilt = &mu_1 * coeffs.alpha_t + &(&mu_0 * coeffs.beta_t);
     let (diff, scale) = max_abs_difference(&x_t, &rebuilt);
     let magnitude = scale.max(mu_1.iter().fold(0.0f64, |m, v| m.max(v.abs())) * coeffs.alpha_t);
@@ -88,6 +91,7 @@ pub fn check_velocity_consistency(case: &Case, path: &PathKind, eta: f64) -> Che
     let mut v_from_data = Array2::zeros(x_t.dim());
     noise_to_velocity(&per_state, x_t.view(), mu_0.view(), v_from_noise.view_mut());
     data_to_velocity(&per_state, x_t.view(), mu_1.view(), v_from_data.view_mut());
+    // [RFM:Claim.velocity-consistency]
     let (mut diff, scale) = max_abs_difference(&v_from_noise, &v_from_data);
     if matches!(path, PathKind::Linear(_)) {
         let t = case.t;

@@ -48,7 +48,7 @@ pub fn check_stein_mean_zero(case: &Case, path: &PathKind, accepted: usize) -> C
         let mut n = 0usize;
         let mut proposals = 0usize;
         while n < accepted {
-            if proposals > 5000 * accepted {
+            if proposals > 20_000 * accepted {
                 return CheckOutcome {
                     claim: "RFM:Claim.stein-mean-zero",
                     path: path.name().into(),
@@ -86,6 +86,7 @@ pub fn check_stein_mean_zero(case: &Case, path: &PathKind, accepted: usize) -> C
         for j in 0..d {
             let mean = sum[j] / nf;
             let var = (sum_sq[j] / nf - mean * mean) * nf / (nf - 1.0);
+            // [RFM:Claim.stein-mean-zero]
             worst = worst.max(mean.abs() / (var / nf).sqrt());
         }
     }

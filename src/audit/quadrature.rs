@@ -55,6 +55,7 @@ pub fn tanh_posterior_by_quadrature(intervals: usize) -> (f64, f64) {
         z += f;
         m1 += f * u;
     }
+    // [RFM:Claim.tanh-quadrature]
     let mu_1 = m1 / z;
     let mu_0 = (TANH_U_T - TANH_T * mu_1) / (1.0 - TANH_T);
     (mu_1, mu_1 - mu_0)

@@ -7,6 +7,23 @@ use super::Var;
 use super::pool::Pool;
 use crate::Scalar;
 
+/// Element count from which elementwise passes are split across rayon threads (below it the
+/// fork/join overhead, a few µs, outweighs the gain). Elementwise work has no reductions, so
+/// the result is bit-identical for any thread count.
+pub(crate) const PARALLEL_MIN_LEN: usize = 1 << 15;
+
+/// Runs `z.for_each(f)` or, for `len ≥ PARALLEL_MIN_LEN`, `z.par_for_each(f)`.
+macro_rules! zip_run {
+    ($z:expr, $len:expr, $f:expr) => {
+        if $len >= $crate::autodiff::ctx::PARALLEL_MIN_LEN {
+            $z.par_for_each($f)
+        } else {
+            $z.for_each($f)
+        }
+    };
+}
+pub(crate) use zip_run;
+
 /// Whether a gradient buffer is written for the first time (its old contents are stale and must
 /// be overwritten) or already holds a partial sum (add to it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,12 +47,13 @@ impl Accum {
         self,
         dst: ArrayViewMut2<'_, T>,
         a: ArrayView2<'_, T>,
-        f: impl Fn(T) -> T,
+        f: impl Fn(T) -> T + Sync + Send,
     ) {
+        let len = dst.len();
         let z = Zip::from(dst).and(a);
         match self {
-            Accum::Overwrite => z.for_each(|d, &a| *d = f(a)),
-            Accum::Add => z.for_each(|d, &a| *d += f(a)),
+            Accum::Overwrite => zip_run!(z, len, |d: &mut T, &a: &T| *d = f(a)),
+            Accum::Add => zip_run!(z, len, |d: &mut T, &a: &T| *d += f(a)),
         }
     }
 
@@ -46,12 +64,13 @@ impl Accum {
         dst: ArrayViewMut2<'_, T>,
         a: ArrayView2<'_, T>,
         b: ArrayView2<'_, T>,
-        f: impl Fn(T, T) -> T,
+        f: impl Fn(T, T) -> T + Sync + Send,
     ) {
+        let len = dst.len();
         let z = Zip::from(dst).and(a).and(b);
         match self {
-            Accum::Overwrite => z.for_each(|d, &a, &b| *d = f(a, b)),
-            Accum::Add => z.for_each(|d, &a, &b| *d += f(a, b)),
+            Accum::Overwrite => zip_run!(z, len, |d: &mut T, &a: &T, &b: &T| *d = f(a, b)),
+            Accum::Add => zip_run!(z, len, |d: &mut T, &a: &T, &b: &T| *d += f(a, b)),
         }
     }
 
@@ -63,12 +82,15 @@ impl Accum {
         a: ArrayView2<'_, T>,
         b: ArrayView2<'_, T>,
         c: ArrayView2<'_, T>,
-        f: impl Fn(T, T, T) -> T,
+        f: impl Fn(T, T, T) -> T + Sync + Send,
     ) {
+        let len = dst.len();
         let z = Zip::from(dst).and(a).and(b).and(c);
         match self {
-            Accum::Overwrite => z.for_each(|d, &a, &b, &c| *d = f(a, b, c)),
-            Accum::Add => z.for_each(|d, &a, &b, &c| *d += f(a, b, c)),
+            Accum::Overwrite => {
+                zip_run!(z, len, |d: &mut T, &a: &T, &b: &T, &c: &T| *d = f(a, b, c))
+            }
+            Accum::Add => zip_run!(z, len, |d: &mut T, &a: &T, &b: &T, &c: &T| *d += f(a, b, c)),
         }
     }
 }
@@ -120,7 +142,7 @@ impl<'a, T: Scalar> Ctx<'a, T> {
     }
 
     /// `grad(v) (=|+=) f(a)` elementwise, if `v` wants a gradient.
-    pub(crate) fn acc1(&mut self, v: Var, a: ArrayView2<'_, T>, f: impl Fn(T) -> T) {
+    pub(crate) fn acc1(&mut self, v: Var, a: ArrayView2<'_, T>, f: impl Fn(T) -> T + Sync + Send) {
         if self.wants(v) {
             let (d, mode) = self.grad_mut(v);
             mode.zip1(d, a, f);
@@ -133,7 +155,7 @@ impl<'a, T: Scalar> Ctx<'a, T> {
         v: Var,
         a: ArrayView2<'_, T>,
         b: ArrayView2<'_, T>,
-        f: impl Fn(T, T) -> T,
+        f: impl Fn(T, T) -> T + Sync + Send,
     ) {
         if self.wants(v) {
             let (d, mode) = self.grad_mut(v);
@@ -148,7 +170,7 @@ impl<'a, T: Scalar> Ctx<'a, T> {
         a: ArrayView2<'_, T>,
         b: ArrayView2<'_, T>,
         c: ArrayView2<'_, T>,
-        f: impl Fn(T, T, T) -> T,
+        f: impl Fn(T, T, T) -> T + Sync + Send,
     ) {
         if self.wants(v) {
             let (d, mode) = self.grad_mut(v);

@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use ndarray::{Array2, ArrayView2, Zip};
 
+use super::ctx::zip_run;
 use super::pool::Pool;
 use super::{Op, Var};
 use crate::Scalar;
@@ -225,13 +226,12 @@ impl<T: Scalar> Tape<T> {
 
     /// Records `f` applied elementwise to `x`.
     #[track_caller]
-    pub(crate) fn unary(&mut self, x: Var, op: Op<T>, f: impl Fn(T) -> T) -> Var {
+    pub(crate) fn unary(&mut self, x: Var, op: Op<T>, f: impl Fn(T) -> T + Sync + Send) -> Var {
         let i = self.check(x);
         let (m, n) = self.values[i].dim();
         let mut out = self.pool.take(m, n);
-        Zip::from(&mut out)
-            .and(&self.values[i])
-            .for_each(|o, &a| *o = f(a));
+        let z = Zip::from(&mut out).and(&self.values[i]);
+        zip_run!(z, m * n, |o: &mut T, &a: &T| *o = f(a));
         let rg = self.requires_grad[i];
         self.push(op, out, rg)
     }
@@ -247,7 +247,7 @@ impl<T: Scalar> Tape<T> {
         a: Var,
         b: Var,
         op: Op<T>,
-        f: impl Fn(T, T) -> T,
+        f: impl Fn(T, T) -> T + Sync + Send,
     ) -> Var {
         let (i, j) = (self.check(a), self.check(b));
         let (sa, sb) = (self.values[i].dim(), self.values[j].dim());
@@ -256,10 +256,10 @@ impl<T: Scalar> Tape<T> {
             "{name}: shapes {sa:?} and {sb:?} differ (binary ops need equal shapes; use add_row to broadcast a row)"
         );
         let mut out = self.pool.take(sa.0, sa.1);
-        Zip::from(&mut out)
+        let z = Zip::from(&mut out)
             .and(&self.values[i])
-            .and(&self.values[j])
-            .for_each(|o, &x, &y| *o = f(x, y));
+            .and(&self.values[j]);
+        zip_run!(z, sa.0 * sa.1, |o: &mut T, &x: &T, &y: &T| *o = f(x, y));
         let rg = self.requires_grad[i] || self.requires_grad[j];
         self.push(op, out, rg)
     }

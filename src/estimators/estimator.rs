@@ -12,8 +12,8 @@ use rand::Rng;
 use super::control_variate::{ControlVariate, data_to_noise_coefficient};
 use super::diagnostics::Diagnostics;
 use super::expectations::{gradient_expectation, noise_expectation};
-use super::log_target::{ActionValue, LogTarget};
-use super::optimal::{PluginScratch, plugin_coefficient};
+use super::log_target::{ActionValue, LogTarget, TargetForm};
+use super::optimal::{CoefficientStructure, PluginCoefficient, PluginScratch, plugin_coefficient};
 use super::reverse_sampling::{draw_noise, reverse_samples};
 use super::stein::{
     apply_noise_control_variate, data_space_estimate, noise_posterior_scores, weighted_means,
@@ -26,12 +26,26 @@ use crate::paths::{PathCoefficients, ProbabilityPath};
 /// What the estimator computes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EstimatorConfig {
-    /// K, reverse samples per state (reference: 100).
+    /// K, reverse samples per state. Default 100 (authors' code, rfm-math §9).
     pub samples_per_state: usize,
-    /// The log-target (Boltzmann or tanh latent, and λ).
+    /// The log-target. Default: tanh latent, λ = 0.02 (authors' code, rfm-math §9).
     pub target: LogTarget,
-    /// Which member of the family (reference: plug-in, per dimension, data space).
+    /// Which member of the family. Default: plug-in, per dimension, data space, ridge 1e-4,
+    /// clip ±2 (authors' code, rfm-math §9).
     pub control_variate: ControlVariate,
+}
+
+impl Default for EstimatorConfig {
+    fn default() -> Self {
+        Self {
+            samples_per_state: 100,
+            target: LogTarget {
+                form: TargetForm::TanhLatent,
+                temperature: 0.02,
+            },
+            control_variate: ControlVariate::Plugin(PluginCoefficient::default()),
+        }
+    }
 }
 
 /// The posterior-mean estimates of one call (views into the workspace).
@@ -352,6 +366,14 @@ impl<T: Scalar> RfmEstimator<T> {
 
     fn fill_variances(&mut self, d: usize) {
         let k = self.config.samples_per_state;
+        let diagonal = !matches!(
+            self.config.control_variate,
+            ControlVariate::Matrix(_)
+                | ControlVariate::Plugin(PluginCoefficient {
+                    structure: CoefficientStructure::FullMatrix,
+                    ..
+                })
+        );
         let (f_ne, rest) = self.f_row.split_at_mut(d);
         let (f_ge, f_ch) = rest.split_at_mut(d);
         for (b, c) in self.coefficients.iter().enumerate() {
@@ -364,8 +386,12 @@ impl<T: Scalar> RfmEstimator<T> {
                     f_ne[i] = self.noise[[r, i]] - self.mu_ne[[b, i]];
                     f_ge[i] = ratio * self.grad_log_p[[r, i]] - self.mu_ge[[b, i]];
                     let mut f = self.noise[[r, i]] - self.mu_0[[b, i]];
-                    for j in 0..d {
-                        f += m[[i, j]] * self.score[[r, j]];
+                    if diagonal {
+                        f += m[[i, i]] * self.score[[r, i]];
+                    } else {
+                        for j in 0..d {
+                            f += m[[i, j]] * self.score[[r, j]];
+                        }
                     }
                     f_ch[i] = f;
                 }

@@ -20,7 +20,7 @@
 //!
 //! **Degenerate weights.** When the weights put (numerically) all mass on one sample, the
 //! centred sums are round-off and the coefficient is not identifiable; such dimensions get
-//! coefficient 0 (see [`IDENTIFIABILITY_FLOOR`]). All members coincide there anyway.
+//! coefficient 0 (see [`identifiability_floor`]). All members coincide there anyway.
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 
@@ -29,8 +29,14 @@ use crate::Scalar;
 use crate::paths::PathCoefficients;
 
 /// Relative floor below which a dimension's centred score spread `D_jj` counts as round-off
-/// (against the uncentred `Σ_k w_k² s_kj²`); its coefficient is then 0.
-pub const IDENTIFIABILITY_FLOOR: f64 = 1e-10;
+/// (against the uncentred `Σ_k w_k² s_kj²`); its coefficient is then 0. Centring `s` loses
+/// about `ε|s|` absolutely, so requiring `D_jj ≥ (10⁵ ε)² Σ w² s²` keeps ≥ 5 significant digits
+/// in the centred values (f64: 4.9e-22, f32: 1.4e-4). Degenerate weights give ratios far below
+/// (e.g. 1e-140 when all but one weight underflow).
+pub fn identifiability_floor<T: Scalar>() -> T {
+    let r = T::EPS * T::from_f64(1e5);
+    r * r
+}
 
 /// The shape of the control-variate coefficient.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +85,7 @@ impl Default for PluginCoefficient {
 /// Scratch buffers for one state's `d×d` systems.
 #[derive(Clone, Debug, Default)]
 pub struct PluginScratch<T> {
+    identifiable: Vec<bool>,
     raw: Vec<T>,
     n: Vec<T>,
     dd: Vec<T>,
@@ -132,12 +139,11 @@ pub fn plugin_coefficient<T: Scalar>(
         }
         for i in 0..d {
             let e_i = noise[[r, i]] - mu_ne[i];
-            for j in 0..d {
-                if !full && i != j {
-                    continue;
-                }
+            let z_i = score[[r, i]] - mean_score[i];
+            // Only the diagonal of N and D is needed unless the fit is a full matrix.
+            let (lo, hi) = if full { (0, d) } else { (i, i + 1) };
+            for j in lo..hi {
                 let z_j = score[[r, j]] - mean_score[j];
-                let z_i = score[[r, i]] - mean_score[i];
                 // [RFM:Eq.optimal-coefficient]
                 scratch.n[i * d + j] += w2 * e_i * z_j;
                 scratch.dd[i * d + j] += w2 * z_i * z_j;
@@ -148,10 +154,12 @@ pub fn plugin_coefficient<T: Scalar>(
     // Identifiability guard: when the weights are (numerically) degenerate, the centred spread
     // D_jj is round-off relative to the raw second moment and N/D is noise. Every member then
     // gives the same estimate, so the coefficient of such a dimension is set to 0.
-    let floor = T::from_f64(IDENTIFIABILITY_FLOOR);
-    let identifiable: Vec<bool> = (0..d)
-        .map(|j| scratch.dd[j * d + j] > floor * scratch.raw[j])
-        .collect();
+    let floor = identifiability_floor::<T>();
+    scratch.identifiable.clear();
+    scratch
+        .identifiable
+        .extend((0..d).map(|j| scratch.dd[j * d + j] > floor * scratch.raw[j]));
+    let identifiable = &scratch.identifiable;
     if identifiable.iter().all(|&ok| !ok) {
         return;
     }

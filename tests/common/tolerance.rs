@@ -5,10 +5,14 @@
 // ---------------------------------------------------------------- autodiff (gradient checks)
 
 /// Gradient check in f64 (central differences and adjoint test, mixed error
-/// `|a − n| / max(1, |a|, |n|)`). Defined once in the library, where its derivation is
-/// written (`rfm::autodiff::gradcheck::DEFAULT_TOLERANCE`): truncation `O(h²)` plus rounding
-/// `O(ε/h)` at `h = ε^{1/3}` bound the error by ≈ 9e-8 on the checked domains; 1e-6 leaves 10×.
-pub const GRADCHECK_F64: f64 = rfm::autodiff::gradcheck::DEFAULT_TOLERANCE;
+/// `|a − n| / max(1, |a|, |n|)`), step `h = ε^{1/3} max(1, |x|)`. Truncation `h²|∂³L|/6` plus
+/// rounding `ε|L|/h` are each `≈ ε^{2/3} ≈ 3.7e-11` times the scale of `L` and of its third
+/// derivative; on the checked domains (`|x| ≤ 3`, ≤ 100 outputs, values and third derivatives
+/// ≲ 250) that bounds the error by ≈ 9e-8, so 1e-6 leaves a 10× margin while a wrong gradient
+/// errs by O(1). The library's `rfm::autodiff::gradcheck::DEFAULT_TOLERANCE` (used by
+/// `rfm selfcheck`) must equal this value: `gradcheck_tolerance_matches_the_library_default`.
+/// (A literal, not a path into `rfm`: `envs/tests` include this file without the core crate.)
+pub const GRADCHECK_F64: f64 = 1e-6;
 
 /// Fused op vs its composition from primitives, both in f64, inputs `|x| ≤ 5`, rows of at most 8,
 /// mixed error. Both are exact up to rounding except where the composed form cancels: the worst
@@ -73,8 +77,10 @@ pub const MLP_F32_VS_F64_REL: f64 = 1e-4;
 // ---------------------------------------------------------------- paths and estimators
 
 /// Exact identities between two code paths (sums of ≤ a few thousand f64 terms, α/β maps):
-/// relative to the compared magnitude. Defined next to the checks the audit shares.
-pub use rfm::audit::case::ROUNDOFF_RELATIVE as ESTIMATOR_ROUNDOFF_RELATIVE;
+/// relative to the compared magnitude; ~10⁴ ulps lost at most (derivation beside
+/// `rfm::audit::case::ROUNDOFF_RELATIVE`, which the audit uses and a test pins to this literal;
+/// a literal because the envs tests include this file without the core crate).
+pub const ESTIMATOR_ROUNDOFF_RELATIVE: f64 = 1e-11;
 
 /// Path conversion round trips: two affine maps with coefficients up to ~1/(α_t β_t) ≤ 10³
 /// on the tested t-range, so ~10³ ulps of the largest term; 1e-10 relative leaves margin.

@@ -41,3 +41,17 @@ pub const ENVS_FLUID_COAST_REL: f64 = 5e-3;
 /// Anti-aliased disc coverage vs π r²: the one-pixel ramp is symmetric about the edge, so the
 /// error is the curvature term ≈ 1/(12 r) relative per unit perimeter; 1 % at r = 30 px.
 pub const ENVS_RENDER_DISC_AREA_REL: f64 = 0.01;
+
+// ---------------------------------------------------------------- envs (walker contacts)
+
+/// Deepest walker geom below the floor under bang-bang actions, m. Measured 0.96 cm with
+/// collision detection every 2.5 ms and 1.4 cm with detection every 12.5 ms and a 0.15 m contact
+/// margin (walker v2); a margin too small for the motion between detections lets feet arrive
+/// unseen and sink 2.6 cm (0.1 m margin) to 4.2 cm (rapier's default 0.02 m at 5 ms), so 2 cm
+/// separates the two. MuJoCo's soft contacts (solref 0.02 s) also sink by millimetres to a cm.
+pub const ENVS_WALKER_MAX_PENETRATION: f32 = 0.02;
+/// Largest walker hinge excursion past its range under bang-bang actions, degrees. rapier's
+/// limits are reactive (a limit row appears once q is past the range), so the overshoot is
+/// about |q̇|·dt ≈ 50 rad/s × 2.5 ms ≈ 7°; measured 9.3° (v1) and 7.6° (v2). 12° allows for
+/// that; a limit solved only once per 12.5 ms would reach ≈ 35°.
+pub const ENVS_WALKER_MAX_LIMIT_OVERSHOOT_DEG: f32 = 12.0;
