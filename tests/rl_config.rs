@@ -50,7 +50,7 @@ fn default_is_the_authors_rfm_run() {
 #[test]
 fn every_algo_and_preset_validates() {
     for a in Algo::ALL {
-        for p in [Preset::Paper, Preset::Cpu] {
+        for p in [Preset::Paper, Preset::Cpu, Preset::Demo] {
             let c = TrainConfig::preset(a, p);
             assert_eq!(c.algo, a);
             c.validate().unwrap_or_else(|e| panic!("{a} {p:?}: {e}"));
