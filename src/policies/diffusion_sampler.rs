@@ -87,7 +87,7 @@ pub fn sample_diffusion<T, P, F, R>(
                 (n.beta_t / c.beta_t) * (1.0 - r * r).max(0.0).sqrt()
             }
         };
-        // [RFM:Eq.ddim-step]
+        // DDIM/DDPM step (Song et al. 2021), see the module docs.
         let keep = (n.beta_t * n.beta_t - sigma * sigma).max(0.0).sqrt();
         let (inv_a, b, a_next) = (
             T::from_f64(1.0 / c.alpha_t),

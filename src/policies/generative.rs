@@ -116,7 +116,7 @@ impl GenerativePolicy {
             }
             GenerativeKind::VeScore(method) => {
                 let path = VePath::default();
-                // [RFM:Eq.target-conversions] ε̂ = −β_t · score
+                // rfm-math §5 (as in `paths::conversions`): ε̂ = −β_t · score
                 let scale = move |t: f64| -path.coefficients(t).beta_t;
                 let mut field = VelocityField::new(&self.net, params).with_output_scale(&scale);
                 field.prepare(obs, particles);
@@ -149,7 +149,7 @@ impl GenerativePolicy {
             GenerativeKind::VeScore(_) => {
                 let path = self.path();
                 for (b, (mut o, m)) in out.rows_mut().into_iter().zip(mu_0.rows()).enumerate() {
-                    // [RFM:Eq.target-conversions] score = −μ_0/β_t
+                    // rfm-math §5 (as in `paths::conversions`): score = −μ_0/β_t
                     let inv = T::from_f64(-1.0 / path.coefficients(t[b]).beta_t);
                     o.zip_mut_with(&m, |o, &m| *o = m * inv);
                 }

@@ -36,7 +36,7 @@ pub fn log_prob_reference(mean: &[f64], log_std: &[f64], u: &[f64]) -> f64 {
     let mut lp = 0.0;
     for j in 0..u.len() {
         let eps = (u[j] - mean[j]) / log_std[j].exp();
-        // [RFM:Eq.tanh-gaussian-logprob]
+        // change of variables a = tanh(u)
         lp += -0.5 * eps * eps - log_std[j] - half_log_2pi - log_sech2(u[j]);
     }
     lp
@@ -157,7 +157,7 @@ impl TanhGaussianPolicy {
         let noise = tape.mul(std, e);
         let u = tape.add(mean, noise);
         let a = tape.tanh(u);
-        // [RFM:Eq.tanh-gaussian-logprob] Σ_j [−½ ε² − log σ − ½ log 2π − log sech²(u)]
+        // change of variables: Σ_j [−½ ε² − log σ − ½ log 2π − log sech²(u)]
         let half_log_2pi = T::from_f64(0.5 * (2.0 * std::f64::consts::PI).ln());
         let half = T::from_f64(0.5);
         let half_eps2 = tape.constant(eps.mapv(|x| -half * x * x - half_log_2pi));

@@ -260,7 +260,7 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
             let c = path.coefficients(t[r]);
             let (a, s) = (T::from_f64(c.alpha_t), T::from_f64(c.beta_t));
             for j in 0..d {
-                // [RFM:Eq.path] x_t = α_t x_1 + β_t x_0
+                // the path (rfm-math §1): x_t = α_t x_1 + β_t x_0
                 self.x_t[[r, j]] = a * u1[[r, j]] + s * self.eps[[r, j]];
             }
         }
@@ -290,7 +290,7 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
                 let mut qv = CriticActionValue::new(&self.critic, batch.obs.view(), &mut tape);
                 let mut scratch = Array2::zeros((0, 0));
                 let mut log_p = Array1::zeros(b);
-                // [RFM:Eq.qsm-target] score target ∇_u log p_1(x_t) (one particle at ε' = 0)
+                // QSM (rfm-math §6): score target ∇_u log p_1(x_t) (one particle at ε' = 0)
                 log_target.evaluate(
                     &mut qv,
                     self.x_t.view(),

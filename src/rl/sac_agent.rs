@@ -114,7 +114,7 @@ impl<T: Scalar> Agent<T> for SacAgent<T> {
             self.eps.view(),
         );
         self.next_action.assign(&tape.value(a_next));
-        // [RFM:Eq.sac-soft-target] bonus −α log π(a'|s')
+        // SAC soft target: bonus −α log π(a'|s')
         let bonus: Vec<f64> = tape
             .value(logp_next)
             .column(0)
