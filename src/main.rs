@@ -18,6 +18,12 @@ struct Cli {
 enum Command {
     /// Check every autodiff primitive's gradient against finite differences (f64) and print a table.
     Selfcheck(cli::selfcheck::SelfcheckArgs),
+    /// Train an algorithm on a task (progress bar, eval.csv, train.csv, run.json, checkpoints, SVG curve).
+    Train(cli::train::TrainArgs),
+    /// Evaluate a saved agent (`agent.safetensors` or `checkpoint.safetensors`).
+    Eval(cli::eval::EvalArgs),
+    /// Overlay the learning curves of run directories in one SVG.
+    Plot(cli::plot::PlotArgs),
     /// Run every special-case check of the estimator family and print variance tables.
     Audit(cli::audit::AuditArgs),
     /// List the control tasks or check one with random actions.
@@ -31,11 +37,23 @@ enum Command {
 
 fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    // Until the agent exists, the default job is the gradient self-check.
+    // With no arguments: the embedded demo, a few minutes of rfm on cartpole-swingup.
     let command = cli
         .command
-        .unwrap_or_else(|| Command::Selfcheck(cli::selfcheck::SelfcheckArgs::default()));
+        .unwrap_or_else(|| Command::Train(cli::train::TrainArgs::demo()));
     let ok = match command {
+        Command::Train(args) => {
+            cli::train::run(&args)?;
+            true
+        }
+        Command::Eval(args) => {
+            cli::eval::run(&args)?;
+            true
+        }
+        Command::Plot(args) => {
+            cli::plot::run(&args)?;
+            true
+        }
         Command::Selfcheck(args) => cli::selfcheck::run(&args),
         Command::Audit(args) => cli::audit::run(&args)?,
         Command::Envs { command } => {

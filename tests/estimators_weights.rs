@@ -112,7 +112,10 @@ proptest! {
 
 #[test]
 fn estimator_roundoff_tolerance_is_the_audits() {
-    assert_eq!(ESTIMATOR_ROUNDOFF_RELATIVE, rfm::audit::case::ROUNDOFF_RELATIVE);
+    assert_eq!(
+        ESTIMATOR_ROUNDOFF_RELATIVE,
+        rfm::audit::case::ROUNDOFF_RELATIVE
+    );
 }
 
 #[test]

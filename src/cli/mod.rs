@@ -2,5 +2,8 @@
 
 pub mod audit;
 pub mod envs;
+pub mod eval;
+pub mod plot;
 pub mod render;
 pub mod selfcheck;
+pub mod train;

@@ -1,0 +1,62 @@
+//! `rfm eval`: evaluate a saved agent.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rfm::checkpoint::Checkpoint;
+use rfm::rl::build::build_agent;
+use rfm::rl::evaluate::evaluate;
+use rfm::rl::run_state::record_of;
+use rfm_envs::TaskId;
+
+/// Arguments of `rfm eval`.
+#[derive(Args, Debug, Clone)]
+pub struct EvalArgs {
+    /// `agent.safetensors` or `checkpoint.safetensors` of a run.
+    #[arg(long)]
+    pub checkpoint: PathBuf,
+    /// Episodes (default: the run's `schedule.eval_episodes`).
+    #[arg(long)]
+    pub episodes: Option<usize>,
+    /// Seed of the sampler noise.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+/// Runs `rfm eval` and prints the returns.
+///
+/// # Errors
+/// Unreadable, corrupt or mismatched checkpoint.
+pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
+    let c = Checkpoint::read(&args.checkpoint)?;
+    let record = record_of(&c)?;
+    let task: TaskId = record.task.parse()?;
+    let spec = task.spec();
+    let mut agent = build_agent::<f32, _>(
+        &record.config,
+        spec.obs_dim(),
+        spec.action_dim(),
+        &mut ChaCha8Rng::seed_from_u64(0),
+    );
+    agent.load(&c)?;
+    let episodes = args
+        .episodes
+        .unwrap_or(record.config.schedule.eval_episodes);
+    let res = evaluate(
+        agent.as_mut(),
+        task,
+        episodes,
+        record.config.schedule.max_episode_steps,
+        args.seed,
+    )?;
+    let [mean, std, min, max, n] = res.row();
+    println!(
+        "{} on {} (step {}): return {mean:.1} ± {std:.1} over {n} episodes (min {min:.1}, max {max:.1})",
+        record.config.algo,
+        record.task,
+        c.metadata("step").unwrap_or("?")
+    );
+    Ok(())
+}

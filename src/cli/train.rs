@@ -1,0 +1,156 @@
+//! `rfm train`: run an algorithm on a task and write the run directory.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use rfm::rl::ascii_plot::ascii_plot;
+use rfm::rl::run_record::{RunRecord, git_commit, unix_now};
+use rfm::rl::trainer::{TrainOptions, files, resume, train};
+use rfm::rl::{Algo, Preset, TrainConfig};
+use rfm_envs::TaskId;
+
+/// Arguments of `rfm train`.
+#[derive(Args, Debug, Clone)]
+pub struct TrainArgs {
+    /// Task (see `rfm envs list`).
+    #[arg(long, default_value = "cartpole-swingup")]
+    pub task: String,
+    /// Algorithm.
+    #[arg(long, value_enum, default_value_t = Algo::Rfm)]
+    pub algo: Algo,
+    /// Environment steps (overrides the preset and config file).
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Master seed.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Settings to start from.
+    #[arg(long, value_enum, default_value_t = Preset::Cpu)]
+    pub preset: Preset,
+    /// TOML file layered over the preset (unknown keys and out-of-range values are errors).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Run directory.
+    #[arg(long, default_value = "runs/latest")]
+    pub out: PathBuf,
+    /// Continue the killed run in this directory (all other options come from its run.json).
+    #[arg(long, conflicts_with_all = ["config", "steps"])]
+    pub resume: Option<PathBuf>,
+    /// Worker threads (0 = all cores). Runs are identical only at equal thread counts.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Hide the progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl TrainArgs {
+    /// The embedded default of `cargo run --release`: rfm on cartpole-swingup with the
+    /// [`rfm::rl::Preset::Demo`] budget.
+    pub fn demo() -> Self {
+        TrainArgs {
+            task: "cartpole-swingup".into(),
+            algo: Algo::Rfm,
+            steps: None,
+            seed: 0,
+            preset: Preset::Demo,
+            config: None,
+            out: PathBuf::from("runs/demo"),
+            resume: None,
+            threads: 0,
+            quiet: false,
+        }
+    }
+}
+
+/// Builds the configuration of a new run from the arguments.
+///
+/// # Errors
+/// Unknown task, unreadable or invalid config file.
+pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunRecord> {
+    let task: TaskId = args.task.parse()?;
+    let mut config = TrainConfig::preset(args.algo, args.preset);
+    if let Some(path) = &args.config {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading config {}", path.display()))?;
+        config = config
+            .overlay_toml(&text)
+            .with_context(|| format!("in config file {}", path.display()))?;
+        if config.algo != args.algo {
+            bail!(
+                "config file {} sets algo = {} but --algo is {}; pass --algo {}",
+                path.display(),
+                config.algo,
+                args.algo,
+                config.algo
+            );
+        }
+    }
+    if let Some(steps) = args.steps {
+        config.schedule.total_steps = steps;
+    }
+    config.validate()?;
+    Ok(RunRecord {
+        task: task.name().to_string(),
+        seed: args.seed,
+        preset: format!("{:?}", args.preset).to_lowercase(),
+        config,
+        threads,
+        rfm_version: env!("CARGO_PKG_VERSION").to_string(),
+        git_commit: git_commit(),
+        scalar: "f32".into(),
+        started_unix: unix_now(),
+    })
+}
+
+/// Runs `rfm train`; returns the final evaluation return.
+///
+/// # Errors
+/// Any [`rfm::rl::trainer::TrainError`] or argument error.
+pub fn run(args: &TrainArgs) -> anyhow::Result<f64> {
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.threads
+    };
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+    let options = TrainOptions {
+        show_progress: !args.quiet,
+        halt_after: None,
+    };
+    let (dir, outcome) = if let Some(dir) = &args.resume {
+        eprintln!("resuming {}", dir.display());
+        (dir.clone(), resume(dir, &options)?)
+    } else {
+        let record = record_from_args(args, threads)?;
+        eprintln!(
+            "training {} on {} (seed {}, preset {}, {} steps, {} threads) → {}",
+            record.config.algo,
+            record.task,
+            record.seed,
+            record.preset,
+            record.config.schedule.total_steps,
+            threads,
+            args.out.display()
+        );
+        (args.out.clone(), train(&args.out, &record, &options)?)
+    };
+    println!("\nevaluation return vs environment steps:");
+    let pts: Vec<(f64, f64)> = outcome.evals.iter().map(|&(s, r)| (s as f64, r)).collect();
+    print!("{}", ascii_plot(&pts, 60, 12));
+    let last = outcome.evals.last().map_or(f64::NAN, |e| e.1);
+    println!(
+        "final eval return {last:.1} after {} steps ({} updates)\nfiles: {}/{{{}, {}, run.json, {}, {}}}",
+        outcome.steps,
+        outcome.updates,
+        dir.display(),
+        files::EVAL_CSV,
+        files::TRAIN_CSV,
+        files::CHECKPOINT,
+        files::CURVE_SVG
+    );
+    Ok(last)
+}

@@ -1,0 +1,224 @@
+//! The flow, VP-diffusion and VE-score policies: one conditional net, three readings of its
+//! output, three samplers, one regression loss.
+//!
+//! | kind | net output | sampler | regression target (from the estimator) | loss weight |
+//! |---|---|---|---|---|
+//! | flow (linear path) | velocity `v` | Euler / Heun ODE | `v̂ = α̇ μ̂_1 + β̇ μ̂_0` | 1 |
+//! | VP (cosine) | ε-prediction | DDPM / DDIM | `μ̂_0` | 1 |
+//! | VE (geometric σ) | score | DDPM / DDIM on `ε̂ = −β_t s` | `−μ̂_0/β_t` | `β_t²` (denoising score matching) |
+//!
+//! All act in the tanh latent: the sampled `u` is mapped to the action `a = tanh(u)`.
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+use rand::Rng;
+
+use super::diffusion_sampler::{DiffusionMethod, DiffusionScratch, sample_diffusion};
+use super::field::ConditionalField;
+use super::flow_sampler::{FlowSchedule, FlowScratch, OdeMethod, integrate};
+use super::noise::fill_standard_normal;
+use super::velocity_net::{VelocityField, VelocityNet};
+use crate::Scalar;
+use crate::autodiff::{Tape, Var};
+use crate::nn::{Params, sinusoidal_embedding};
+use crate::paths::{LinearPath, PathKind, ProbabilityPath, VePath, VpPath};
+
+/// Which generative policy.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GenerativeKind {
+    /// Flow matching on the linear path; the net is a velocity.
+    Flow(OdeMethod),
+    /// VP diffusion with the cosine schedule; the net predicts ε.
+    VpEpsilon(DiffusionMethod),
+    /// VE diffusion with a geometric σ; the net is a score.
+    VeScore(DiffusionMethod),
+}
+
+/// A generative policy: its kind, network and sampling schedule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GenerativePolicy {
+    /// Flow, VP or VE.
+    pub kind: GenerativeKind,
+    /// The conditional network.
+    pub net: VelocityNet,
+    /// Sampling steps.
+    pub steps: usize,
+    /// Time window `[t_min, 1 − t_min]`.
+    pub t_min: f64,
+}
+
+/// Reusable sampler buffers.
+#[derive(Clone, Debug, Default)]
+pub struct SamplerScratch<T> {
+    flow: FlowScratch<T>,
+    diffusion: DiffusionScratch<T>,
+}
+
+impl GenerativePolicy {
+    /// The probability path the policy's network is trained on.
+    pub fn path(&self) -> PathKind {
+        match self.kind {
+            GenerativeKind::Flow(_) => PathKind::Linear(LinearPath),
+            GenerativeKind::VpEpsilon(_) => PathKind::Vp(VpPath::cosine()),
+            GenerativeKind::VeScore(_) => PathKind::Ve(VePath::default()),
+        }
+    }
+
+    /// Samples `B·P` latents `u` (rows state-major) for the states `obs` into `out`.
+    ///
+    /// # Panics
+    /// If `out` does not have `obs.nrows() · particles` rows and `d` columns.
+    #[track_caller]
+    pub fn sample_latent<T: Scalar, R: Rng + ?Sized>(
+        &self,
+        params: &Params<T>,
+        obs: ArrayView2<T>,
+        particles: usize,
+        rng: &mut R,
+        mut out: ArrayViewMut2<T>,
+        scratch: &mut SamplerScratch<T>,
+    ) {
+        assert_eq!(
+            out.nrows(),
+            obs.nrows() * particles,
+            "out must have B·P rows"
+        );
+        assert_eq!(
+            out.ncols(),
+            self.net.shape.action_dim,
+            "out must have d columns"
+        );
+        match self.kind {
+            GenerativeKind::Flow(method) => {
+                let mut field = VelocityField::new(&self.net, params);
+                field.prepare(obs, particles);
+                fill_standard_normal(rng, out.view_mut());
+                let schedule = FlowSchedule {
+                    steps: self.steps,
+                    t_min: self.t_min,
+                    method,
+                };
+                integrate(&mut field, &schedule, out, &mut scratch.flow);
+            }
+            GenerativeKind::VpEpsilon(method) => {
+                let path = VpPath::cosine();
+                let mut field = VelocityField::new(&self.net, params);
+                field.prepare(obs, particles);
+                sample_diffusion(
+                    &path,
+                    &mut field,
+                    self.steps,
+                    self.t_min,
+                    method,
+                    rng,
+                    out,
+                    &mut scratch.diffusion,
+                );
+            }
+            GenerativeKind::VeScore(method) => {
+                let path = VePath::default();
+                // rfm-math §5 (as in `paths::conversions`): ε̂ = −β_t · score
+                let scale = move |t: f64| -path.coefficients(t).beta_t;
+                let mut field = VelocityField::new(&self.net, params).with_output_scale(&scale);
+                field.prepare(obs, particles);
+                sample_diffusion(
+                    &path,
+                    &mut field,
+                    self.steps,
+                    self.t_min,
+                    method,
+                    rng,
+                    out,
+                    &mut scratch.diffusion,
+                );
+            }
+        }
+    }
+
+    /// Turns the estimator's posterior means into this policy's regression target
+    /// (see the module table), row `b` at time `t[b]`.
+    pub fn regression_target<T: Scalar>(
+        &self,
+        t: &[f64],
+        mu_0: ArrayView2<T>,
+        velocity: ArrayView2<T>,
+        mut out: ArrayViewMut2<T>,
+    ) {
+        match self.kind {
+            GenerativeKind::Flow(_) => out.assign(&velocity),
+            GenerativeKind::VpEpsilon(_) => out.assign(&mu_0),
+            GenerativeKind::VeScore(_) => {
+                let path = self.path();
+                for (b, (mut o, m)) in out.rows_mut().into_iter().zip(mu_0.rows()).enumerate() {
+                    // rfm-math §5 (as in `paths::conversions`): score = −μ_0/β_t
+                    let inv = T::from_f64(-1.0 / path.coefficients(t[b]).beta_t);
+                    o.zip_mut_with(&m, |o, &m| *o = m * inv);
+                }
+            }
+        }
+    }
+
+    /// Per-row loss weight: `β_t²` for a score net (so the loss is the ε-space MSE), else 1.
+    pub fn loss_weight(&self, t: f64) -> f64 {
+        match self.kind {
+            GenerativeKind::VeScore(_) => self.path().coefficients(t).beta_t.powi(2),
+            _ => 1.0,
+        }
+    }
+
+    /// Records the regression loss `mean_b w(t_b) ‖net(s_b, x_b, t_b) − target_b‖² / d` on
+    /// `tape` with the parameters as leaves; returns the loss and the parameter handles (store
+    /// order) for the gradient.
+    pub fn regression_loss<T: Scalar>(
+        &self,
+        tape: &mut Tape<T>,
+        params: &Params<T>,
+        obs: ArrayView2<T>,
+        x_t: ArrayView2<T>,
+        t: &[f64],
+        target: ArrayView2<T>,
+    ) -> (Var, Vec<Var>) {
+        let ids = &self.net.ids;
+        let vars: Vec<Var> = params
+            .values()
+            .iter()
+            .map(|v| tape.leaf_view(v.view()))
+            .collect();
+        let v = |id: crate::nn::ParamId| vars[id.index()];
+        let b = obs.nrows();
+        let t_col = Array2::from_shape_fn((b, 1), |(r, _)| T::from_f64(t[r]));
+        let emb_t = sinusoidal_embedding(t_col.view(), self.net.shape.embed_dim);
+        let emb_l = self.net.embed_scalar::<T>(self.net.temperature);
+        let s = tape.constant_view(obs);
+        let x = tape.constant_view(x_t);
+        let et = tape.constant(emb_t);
+        let el = tape.constant(emb_l);
+        // First layer = Dense over concat(s, x_t, emb(t), emb(λ)), as four row blocks.
+        let zs = tape.affine(s, v(ids.w_obs), v(ids.b_in));
+        let zx = tape.matmul(x, v(ids.w_x));
+        let zt = tape.matmul(et, v(ids.w_t));
+        let zl = tape.matmul(el, v(ids.w_lambda));
+        let z = tape.add(zs, zx);
+        let z = tape.add(z, zt);
+        let z = tape.add_row(z, zl);
+        let mut h = tape.gelu(z);
+        for &(w, bias) in &ids.blocks {
+            let z = tape.affine(h, v(w), v(bias));
+            let g = tape.gelu(z);
+            h = tape.add(h, g);
+        }
+        let out = tape.affine(h, v(ids.w_out), v(ids.b_out));
+        let y = tape.constant_view(target);
+        let diff = tape.sub(out, y);
+        let weighted = if matches!(self.kind, GenerativeKind::VeScore(_)) {
+            let d = self.net.shape.action_dim;
+            let w =
+                Array2::from_shape_fn((b, d), |(r, _)| T::from_f64(self.loss_weight(t[r]).sqrt()));
+            let w = tape.constant(w);
+            tape.mul(diff, w)
+        } else {
+            diff
+        };
+        let sq = tape.square(weighted);
+        (tape.mean(sq), vars)
+    }
+}

@@ -1,0 +1,165 @@
+//! From a typed configuration to an agent: the one place where an [`Algo`] becomes parts.
+
+use rand::Rng;
+
+use super::agent::Agent;
+use super::algo::Algo;
+use super::coefficient::{Coefficient, Pooling};
+use super::config::{DiffusionSampler, Integrator, Proposal, TrainConfig};
+use super::generative_agent::{EndpointProposal, GenerativeAgent, ParticleSettings, TargetSource};
+use super::sac_agent::SacAgent;
+use super::twin_critic::{CriticSettings, TwinCritic};
+use crate::Scalar;
+use crate::estimators::{
+    CoefficientSpace, CoefficientStructure, ControlVariate, EstimatorConfig, LogTarget,
+    PluginCoefficient, RfmEstimator, TargetForm,
+};
+use crate::nn::Params;
+use crate::optim::{Adam, AdamConfig};
+use crate::policies::diffusion_sampler::DiffusionMethod;
+use crate::policies::flow_sampler::OdeMethod;
+use crate::policies::generative::{GenerativeKind, GenerativePolicy};
+use crate::policies::tanh_gaussian::TanhGaussianPolicy;
+use crate::policies::velocity_net::{VelocityNet, VelocityNetShape};
+
+/// The estimator's control variate for a configured coefficient. The optimal coefficient is
+/// the authors' plug-in: fitted, ridged and clipped in data space (`c`, ridge 1e-4, clip ±2).
+pub fn control_variate(coefficient: Coefficient, ridge: f64, clip: f64) -> ControlVariate {
+    match coefficient {
+        Coefficient::EtaZero => ControlVariate::Eta(0.0),
+        Coefficient::EtaOne => ControlVariate::Eta(1.0),
+        Coefficient::Fixed(eta) => ControlVariate::Eta(eta),
+        Coefficient::Optimal(pooling) => ControlVariate::Plugin(PluginCoefficient {
+            structure: match pooling {
+                Pooling::PerDimension => CoefficientStructure::PerDimension,
+                Pooling::Isotropic => CoefficientStructure::Isotropic,
+            },
+            ridge,
+            clip: (clip > 0.0).then_some(clip),
+            space: CoefficientSpace::Data,
+        }),
+    }
+}
+
+/// Builds the agent of `config.algo` for a task with the given dimensions, initialising every
+/// network from `rng` (critics first, then the actor).
+pub fn build_agent<T: Scalar, R: Rng + ?Sized>(
+    config: &TrainConfig,
+    obs_dim: usize,
+    action_dim: usize,
+    rng: &mut R,
+) -> Box<dyn Agent<T>> {
+    match build(config, obs_dim, action_dim, rng) {
+        Built::Sac(a) => a,
+        Built::Generative(a) => a,
+    }
+}
+
+/// A built agent, by family (for tools that need the concrete parts).
+pub enum Built<T: Scalar> {
+    /// sac.
+    Sac(Box<SacAgent<T>>),
+    /// rfm, qne, dqs, qsm.
+    Generative(Box<GenerativeAgent<T>>),
+}
+
+/// As [`build_agent`], returning the concrete agent.
+pub fn build<T: Scalar, R: Rng + ?Sized>(
+    config: &TrainConfig,
+    obs_dim: usize,
+    action_dim: usize,
+    rng: &mut R,
+) -> Built<T> {
+    let c = &config.critic;
+    let critic = TwinCritic::new(
+        obs_dim,
+        action_dim,
+        CriticSettings {
+            hidden: c.hidden,
+            layers: c.layers,
+            lr: c.lr,
+            gamma: c.gamma,
+            tau: c.tau,
+            max_grad_norm: c.max_grad_norm,
+        },
+        rng,
+    );
+    let a = &config.actor;
+    let mut actor = Params::<T>::new();
+    if config.algo == Algo::Sac {
+        let policy = TanhGaussianPolicy::new(obs_dim, action_dim, a.hidden, 2, &mut actor, rng);
+        let s = &config.sac;
+        return Built::Sac(Box::new(SacAgent::new(
+            policy,
+            actor,
+            a.lr,
+            a.max_grad_norm,
+            critic,
+            s.init_alpha,
+            s.alpha_lr,
+            s.target_entropy_per_dim * action_dim as f64,
+        )));
+    }
+    let p = &config.sampler;
+    let ode = match p.integrator {
+        Integrator::Euler => OdeMethod::Euler,
+        Integrator::Heun => OdeMethod::Heun,
+    };
+    let diffusion = match p.diffusion {
+        DiffusionSampler::Ddim => DiffusionMethod::Ddim,
+        DiffusionSampler::Ddpm => DiffusionMethod::Ddpm,
+    };
+    let kind = match config.algo {
+        Algo::Rfm => GenerativeKind::Flow(ode),
+        Algo::Qne => GenerativeKind::VpEpsilon(diffusion),
+        Algo::Dqs | Algo::Qsm => GenerativeKind::VeScore(diffusion),
+        Algo::Sac => unreachable!("handled above"),
+    };
+    let shape = VelocityNetShape {
+        obs_dim,
+        action_dim,
+        hidden: a.hidden,
+        residual_blocks: a.residual_blocks,
+        embed_dim: a.embed_dim,
+    };
+    let net = VelocityNet::new(shape, p.temperature, &mut actor, rng);
+    let policy = GenerativePolicy {
+        kind,
+        net,
+        steps: p.steps,
+        t_min: p.t_min,
+    };
+    let log_target = LogTarget {
+        form: TargetForm::TanhLatent,
+        temperature: p.temperature,
+    };
+    let e = &config.estimator;
+    let target = if config.algo == Algo::Qsm {
+        TargetSource::ScoreAtPoint(log_target)
+    } else {
+        TargetSource::Estimator(Box::new(RfmEstimator::new(EstimatorConfig {
+            samples_per_state: e.samples,
+            target: log_target,
+            control_variate: control_variate(e.coefficient, e.ridge, e.clip),
+        })))
+    };
+    let adam = Adam::new(AdamConfig::with_lr(a.lr), &actor);
+    Built::Generative(Box::new(GenerativeAgent::new(
+        policy,
+        actor,
+        adam,
+        a.max_grad_norm,
+        critic,
+        target,
+        ParticleSettings {
+            act: p.particles_act,
+            train: p.particles_train,
+            eval: p.particles_eval,
+            temperature: p.temperature,
+        },
+        match e.proposal {
+            Proposal::Policy => EndpointProposal::Policy,
+            Proposal::Buffer => EndpointProposal::Buffer,
+        },
+    )))
+}

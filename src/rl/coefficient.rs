@@ -1,0 +1,37 @@
+//! The typed choice of the control-variate coefficient of the actor's target.
+
+use serde::{Deserialize, Serialize};
+
+/// How the optimal coefficient is pooled across action dimensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pooling {
+    /// One coefficient per action dimension (the paper's default).
+    PerDimension,
+    /// One scalar shared by all dimensions.
+    Isotropic,
+}
+
+/// The coefficient of the Stein control variate in the posterior-mean estimator (rfm-math §4).
+///
+/// In TOML: `coefficient = "eta-zero"`, `"eta-one"`, `{ fixed = 0.5 }` or
+/// `{ optimal = "per-dimension" }` / `{ optimal = "isotropic" }`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Coefficient {
+    /// η = 0: noise expectation (QNE / MaxEntDP / SDAC).
+    EtaZero,
+    /// η = 1: gradient expectation (iDEM / DQS).
+    EtaOne,
+    /// A fixed noise-space η.
+    Fixed(f64),
+    /// The plug-in minimum-variance coefficient (ridge and clip from the estimator config).
+    Optimal(Pooling),
+}
+
+impl Default for Coefficient {
+    /// The authors' setting: `cv_weight_autotune = true`, per dimension.
+    fn default() -> Self {
+        Coefficient::Optimal(Pooling::PerDimension)
+    }
+}

@@ -1,0 +1,489 @@
+//! Typed training configuration: one struct per part, `Default` = the authors' settings.
+//!
+//! Every field documents its meaning, default and source (RFM_REFERENCE §2 = the authors'
+//! public JAX code, `configs/default.yaml` + `configs/rfm.yaml`). Files are TOML, layered on
+//! top of the defaults of the chosen algorithm and preset, parsed with `deny_unknown_fields`
+//! and then range-checked by [`TrainConfig::validate`], whose errors name the key, the value
+//! and what is allowed.
+
+use serde::{Deserialize, Serialize};
+
+use super::algo::{Algo, Preset};
+use super::coefficient::Coefficient;
+
+/// The whole configuration of a training run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainConfig {
+    /// Algorithm (rfm, qne, dqs, qsm, sac). Default: rfm.
+    pub algo: Algo,
+    /// Run length, replay, evaluation and checkpoint cadence.
+    pub schedule: ScheduleConfig,
+    /// Twin critics.
+    pub critic: CriticConfig,
+    /// Actor network and optimiser.
+    pub actor: ActorConfig,
+    /// Sampler of the flow / diffusion policy (ignored by sac).
+    pub sampler: SamplerConfig,
+    /// The posterior-mean estimator of the actor target (ignored by sac).
+    pub estimator: EstimatorConfig,
+    /// SAC's entropy temperature (used by sac only).
+    pub sac: SacConfig,
+}
+
+/// Run length and cadence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// Environment steps of the run. Default 250 000 (authors' `max_steps`).
+    pub total_steps: u64,
+    /// First steps with uniform random actions and no updates. Default 10 000 (`start_training`).
+    pub random_steps: u64,
+    /// Gradient updates per environment step after the random phase. Default 1.
+    pub updates_per_step: u32,
+    /// Minibatch size. Default 256.
+    pub batch_size: usize,
+    /// Replay capacity (transitions). Default 250 000 (never evicts in a 250k run).
+    pub replay_capacity: usize,
+    /// Evaluate every this many env steps (and at step 0 and at the end). Default 10 000.
+    pub eval_every: u64,
+    /// Episodes per evaluation (task seeds 0..n, deterministic actions). Default 25.
+    pub eval_episodes: usize,
+    /// Write a training-metrics row every this many updates. Default 1000 (`log_interval`).
+    pub log_every: u64,
+    /// Checkpoint at the first episode end after every this many env steps. Default 10 000.
+    pub checkpoint_every: u64,
+    /// Cut episodes after this many steps (Gymnasium `TimeLimit`); 0 keeps the task's own
+    /// length (1000 for every dm_control task). Default 0.
+    pub max_episode_steps: usize,
+}
+
+/// Twin critics `Q_1, Q_2`: MLP 2×256 ReLU, orthogonal(√2) init.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriticConfig {
+    /// Hidden width. Default 256.
+    pub hidden: usize,
+    /// Hidden layers. Default 2.
+    pub layers: usize,
+    /// Adam learning rate. Default 1e-3.
+    pub lr: f64,
+    /// Discount γ. Default 0.99.
+    pub gamma: f64,
+    /// Polyak rate τ of the target critics. Default 0.005.
+    pub tau: f64,
+    /// Global gradient-norm clip (per critic); 0 disables. Default 10 (`configs/rfm.yaml`).
+    pub max_grad_norm: f64,
+}
+
+/// Actor: the conditional net `v_θ(t, u_t, s, λ)` (flow / diffusion) or SAC's Gaussian MLP.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorConfig {
+    /// Hidden width. Default 256.
+    pub hidden: usize,
+    /// Residual blocks `x + GELU(Dense(x))` after the first layer. Default 2.
+    pub residual_blocks: usize,
+    /// Width of each sinusoidal embedding (of t and of λ). Default 128.
+    pub embed_dim: usize,
+    /// Adam learning rate. Default 3e-4.
+    pub lr: f64,
+    /// Global gradient-norm clip; 0 disables. Default 10.
+    pub max_grad_norm: f64,
+}
+
+/// Which ODE integrator the flow policy uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Integrator {
+    /// Explicit Euler (authors' choice).
+    Euler,
+    /// Heun's second-order method (two velocity evaluations per step).
+    Heun,
+}
+
+/// Which reverse-time sampler the VP diffusion policy uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiffusionSampler {
+    /// Ancestral DDPM steps (stochastic).
+    Ddpm,
+    /// Deterministic DDIM steps (η_DDIM = 0).
+    Ddim,
+}
+
+/// Policy sampling: particles, steps, temperature.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SamplerConfig {
+    /// Temperature λ of the Boltzmann target `exp(Q/λ)`. Default 0.02.
+    pub temperature: f64,
+    /// Integration / denoising steps. Default 10 (rfm); 20 for the diffusion baselines.
+    pub steps: usize,
+    /// Flow time window `[t_min, 1 − t_min]`. Default 0.01.
+    pub t_min: f64,
+    /// Particles per state when acting (one drawn by softmax(Q/λ)). Default 32.
+    pub particles_act: usize,
+    /// Particles per state for the update's on-policy endpoints and next actions. Default 32.
+    pub particles_train: usize,
+    /// Particles per state in evaluation (argmax Q). Default 32.
+    pub particles_eval: usize,
+    /// ODE integrator of the flow policy. Default Euler.
+    pub integrator: Integrator,
+    /// Sampler of the VP diffusion policy (qne). Default DDIM.
+    pub diffusion: DiffusionSampler,
+}
+
+/// Where the actor's training points `x_t` come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Proposal {
+    /// `u_1` sampled by the current policy (authors' `rfm_on_policy = true`).
+    Policy,
+    /// `u_1 = artanh(clip(a_replay, ±(1 − 1e-4)))`.
+    Buffer,
+}
+
+/// The posterior-mean estimator of the actor's regression target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstimatorConfig {
+    /// Reverse samples K per training point. Default 100.
+    pub samples: usize,
+    /// Control-variate coefficient. Default optimal per dimension.
+    pub coefficient: Coefficient,
+    /// Ridge in the plug-in coefficient's denominator. Default 1e-4.
+    pub ridge: f64,
+    /// Clip of the data-space coefficient c to `[−clip, clip]`; 0 disables. Default 2.
+    pub clip: f64,
+    /// Proposal of `x_t`. Default policy.
+    pub proposal: Proposal,
+}
+
+/// SAC's automatic entropy temperature α.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SacConfig {
+    /// Initial α. Default 1.0.
+    pub init_alpha: f64,
+    /// Adam learning rate of log α. Default 3e-4.
+    pub alpha_lr: f64,
+    /// Target entropy per action dimension (target = value × d). Default −1.
+    pub target_entropy_per_dim: f64,
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            total_steps: 250_000,
+            random_steps: 10_000,
+            updates_per_step: 1,
+            batch_size: 256,
+            replay_capacity: 250_000,
+            eval_every: 10_000,
+            eval_episodes: 25,
+            log_every: 1000,
+            checkpoint_every: 10_000,
+            max_episode_steps: 0,
+        }
+    }
+}
+
+impl Default for CriticConfig {
+    fn default() -> Self {
+        CriticConfig {
+            hidden: 256,
+            layers: 2,
+            lr: 1e-3,
+            gamma: 0.99,
+            tau: 0.005,
+            max_grad_norm: 10.0,
+        }
+    }
+}
+
+impl Default for ActorConfig {
+    fn default() -> Self {
+        ActorConfig {
+            hidden: 256,
+            residual_blocks: 2,
+            embed_dim: 128,
+            lr: 3e-4,
+            max_grad_norm: 10.0,
+        }
+    }
+}
+
+impl Default for SamplerConfig {
+    fn default() -> Self {
+        SamplerConfig {
+            temperature: 0.02,
+            steps: 10,
+            t_min: 0.01,
+            particles_act: 32,
+            particles_train: 32,
+            particles_eval: 32,
+            integrator: Integrator::Euler,
+            diffusion: DiffusionSampler::Ddim,
+        }
+    }
+}
+
+impl Default for EstimatorConfig {
+    fn default() -> Self {
+        EstimatorConfig {
+            samples: 100,
+            coefficient: Coefficient::default(),
+            ridge: 1e-4,
+            clip: 2.0,
+            proposal: Proposal::Policy,
+        }
+    }
+}
+
+impl Default for SacConfig {
+    fn default() -> Self {
+        SacConfig {
+            init_alpha: 1.0,
+            alpha_lr: 3e-4,
+            target_entropy_per_dim: -1.0,
+        }
+    }
+}
+
+impl Default for TrainConfig {
+    /// The authors' rfm run (`run.sh`, algo=rfm): the `paper` preset of [`Algo::Rfm`].
+    fn default() -> Self {
+        TrainConfig {
+            algo: Algo::Rfm,
+            schedule: ScheduleConfig::default(),
+            critic: CriticConfig::default(),
+            actor: ActorConfig::default(),
+            sampler: SamplerConfig::default(),
+            estimator: EstimatorConfig::default(),
+            sac: SacConfig::default(),
+        }
+    }
+}
+
+impl TrainConfig {
+    /// The defaults of `algo` at `preset` (see [`Algo::paper_defaults`], [`Preset::apply`]).
+    pub fn preset(algo: Algo, preset: Preset) -> Self {
+        let mut c = algo.paper_defaults();
+        preset.apply(&mut c);
+        c
+    }
+
+    /// Layers a TOML document over `self`: keys in the file replace the defaults, unknown keys
+    /// and ill-typed values are errors naming them; the result is then [`validate`]d.
+    ///
+    /// [`validate`]: TrainConfig::validate
+    pub fn overlay_toml(&self, text: &str) -> Result<Self, ConfigError> {
+        let file: toml::Table =
+            toml::from_str(text).map_err(|e| ConfigError::Parse(e.message().to_string()))?;
+        let mut base = toml::Table::try_from(self).expect("a config always serialises");
+        merge_sections(&mut base, file);
+        let text = toml::to_string(&base).expect("a table always serialises");
+        let merged: TrainConfig =
+            toml::from_str(&text).map_err(|e| ConfigError::Parse(locate(&text, &e)))?;
+        merged.validate()?;
+        Ok(merged)
+    }
+
+    /// Checks every numeric setting against its allowed range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let s = &self.schedule;
+        check_u("schedule.total_steps", s.total_steps, 1, u64::MAX)?;
+        check_u(
+            "schedule.updates_per_step",
+            s.updates_per_step as u64,
+            1,
+            64,
+        )?;
+        check_u("schedule.batch_size", s.batch_size as u64, 1, 1 << 20)?;
+        check_u(
+            "schedule.replay_capacity",
+            s.replay_capacity as u64,
+            1,
+            1 << 26,
+        )?;
+        if (s.replay_capacity) < s.batch_size {
+            return Err(ConfigError::OutOfRange {
+                key: "schedule.replay_capacity",
+                value: s.replay_capacity.to_string(),
+                allowed: format!("at least schedule.batch_size = {}", s.batch_size),
+            });
+        }
+        check_u("schedule.eval_every", s.eval_every, 1, u64::MAX)?;
+        check_u("schedule.eval_episodes", s.eval_episodes as u64, 1, 1000)?;
+        check_u("schedule.log_every", s.log_every, 1, u64::MAX)?;
+        check_u("schedule.checkpoint_every", s.checkpoint_every, 1, u64::MAX)?;
+        let c = &self.critic;
+        check_u("critic.hidden", c.hidden as u64, 1, 8192)?;
+        check_u("critic.layers", c.layers as u64, 1, 16)?;
+        check_f("critic.lr", c.lr, Open(0.0), Closed(1.0))?;
+        check_f("critic.gamma", c.gamma, Closed(0.0), Open(1.0))?;
+        check_f("critic.tau", c.tau, Open(0.0), Closed(1.0))?;
+        check_f(
+            "critic.max_grad_norm",
+            c.max_grad_norm,
+            Closed(0.0),
+            Open(f64::MAX),
+        )?;
+        let a = &self.actor;
+        check_u("actor.hidden", a.hidden as u64, 1, 8192)?;
+        check_u("actor.residual_blocks", a.residual_blocks as u64, 0, 16)?;
+        check_u("actor.embed_dim", a.embed_dim as u64, 2, 4096)?;
+        if a.embed_dim % 2 != 0 {
+            return Err(ConfigError::OutOfRange {
+                key: "actor.embed_dim",
+                value: a.embed_dim.to_string(),
+                allowed: "an even number (sin and cos halves)".into(),
+            });
+        }
+        check_f("actor.lr", a.lr, Open(0.0), Closed(1.0))?;
+        check_f(
+            "actor.max_grad_norm",
+            a.max_grad_norm,
+            Closed(0.0),
+            Open(f64::MAX),
+        )?;
+        let p = &self.sampler;
+        check_f(
+            "sampler.temperature",
+            p.temperature,
+            Open(0.0),
+            Open(f64::MAX),
+        )?;
+        check_u("sampler.steps", p.steps as u64, 1, 1000)?;
+        check_f("sampler.t_min", p.t_min, Open(0.0), Open(0.5))?;
+        check_u("sampler.particles_act", p.particles_act as u64, 1, 4096)?;
+        check_u("sampler.particles_train", p.particles_train as u64, 1, 4096)?;
+        check_u("sampler.particles_eval", p.particles_eval as u64, 1, 4096)?;
+        let e = &self.estimator;
+        check_u("estimator.samples", e.samples as u64, 1, 100_000)?;
+        if let Coefficient::Fixed(eta) = e.coefficient {
+            check_f(
+                "estimator.coefficient.fixed",
+                eta,
+                Closed(-1e6),
+                Closed(1e6),
+            )?;
+        }
+        check_f("estimator.ridge", e.ridge, Closed(0.0), Open(f64::MAX))?;
+        check_f("estimator.clip", e.clip, Closed(0.0), Open(f64::MAX))?;
+        let q = &self.sac;
+        check_f("sac.init_alpha", q.init_alpha, Open(0.0), Open(f64::MAX))?;
+        check_f("sac.alpha_lr", q.alpha_lr, Open(0.0), Closed(1.0))?;
+        check_f(
+            "sac.target_entropy_per_dim",
+            q.target_entropy_per_dim,
+            Closed(-100.0),
+            Closed(100.0),
+        )?;
+        Ok(())
+    }
+}
+
+/// A rejected configuration.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// The TOML does not parse, has an unknown key or a value of the wrong type.
+    #[error("config: {0}")]
+    Parse(String),
+    /// A value is outside its allowed range.
+    #[error("config: {key} = {value} is out of range; allowed: {allowed}")]
+    OutOfRange {
+        key: &'static str,
+        value: String,
+        allowed: String,
+    },
+}
+
+/// The error message prefixed with the offending `section.key = value` of the merged document.
+fn locate(text: &str, e: &toml::de::Error) -> String {
+    let Some(span) = e.span() else {
+        return e.message().to_string();
+    };
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[span.start..]
+        .find('\n')
+        .map_or(text.len(), |i| span.start + i);
+    let line = text[line_start..line_end].trim();
+    let section = text[..line_start]
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').to_string());
+    match section {
+        Some(sec) if !line.starts_with('[') => format!("{sec}.{line}: {}", e.message()),
+        _ => format!("{line}: {}", e.message()),
+    }
+}
+
+/// Merges `over` into `base` one level deep: a section (`[critic]`) merges key by key; a
+/// value inside a section (including enum tables such as `coefficient = { fixed = 0.5 }`)
+/// replaces the default whole.
+fn merge_sections(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => {
+                for (k2, v2) in o {
+                    b.insert(k2, v2);
+                }
+            }
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+enum Bound {
+    Open(f64),
+    Closed(f64),
+}
+use Bound::{Closed, Open};
+
+fn check_f(key: &'static str, v: f64, lo: Bound, hi: Bound) -> Result<(), ConfigError> {
+    let ok_lo = match lo {
+        Open(l) => v > l,
+        Closed(l) => v >= l,
+    };
+    let ok_hi = match hi {
+        Open(h) => v < h,
+        Closed(h) => v <= h,
+    };
+    if v.is_finite() && ok_lo && ok_hi {
+        return Ok(());
+    }
+    let lo_s = match lo {
+        Open(l) => format!("({l}"),
+        Closed(l) => format!("[{l}"),
+    };
+    let hi_s = match hi {
+        Open(h) if h == f64::MAX => "∞)".to_string(),
+        Open(h) => format!("{h})"),
+        Closed(h) => format!("{h}]"),
+    };
+    Err(ConfigError::OutOfRange {
+        key,
+        value: v.to_string(),
+        allowed: format!("a finite number in {lo_s}, {hi_s}"),
+    })
+}
+
+fn check_u(key: &'static str, v: u64, lo: u64, hi: u64) -> Result<(), ConfigError> {
+    if (lo..=hi).contains(&v) {
+        return Ok(());
+    }
+    Err(ConfigError::OutOfRange {
+        key,
+        value: v.to_string(),
+        allowed: if hi == u64::MAX {
+            format!("an integer ≥ {lo}")
+        } else {
+            format!("an integer in [{lo}, {hi}]")
+        },
+    })
+}

@@ -1,0 +1,357 @@
+//! rfm, qne, dqs and qsm: a generative (flow / diffusion) policy trained by regression on the
+//! estimator's posterior-mean target, with twin critics (RFM_REFERENCE §3, "one fused update").
+//!
+//! One update, in the authors' order, on one minibatch:
+//! 1. on-policy endpoints `u_1` at `s` (P particles, one drawn by softmax(Q/λ), pre-update Q),
+//!    or `u_1 = artanh(clip(a_replay))` with the buffer proposal;
+//! 2. next actions `a'` at `s'` the same way (online Q);
+//! 3. critic TD step (+ Polyak);
+//! 4. `t ~ U[t_min, 1 − t_min]`, `ε ~ N(0, I)`, `x_t = α_t u_1 + β_t ε`;
+//! 5. the estimator's target at `x_t` with the *updated* critic (qsm: `∇_u log p_1(x_t)`);
+//! 6. one Adam step of the actor on the regression loss.
+
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::agent::{ActMode, Agent, UpdateMetrics};
+use super::critic_action_value::CriticActionValue;
+use super::replay::Batch;
+use super::state_io::{first_non_finite, load_adam, save_adam};
+use super::twin_critic::TwinCritic;
+use crate::Scalar;
+use crate::autodiff::Tape;
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter};
+use crate::estimators::{LogTarget, RfmEstimator};
+use crate::nn::Params;
+use crate::optim::{Adam, clip_grad_norm, global_grad_norm};
+use crate::paths::ProbabilityPath;
+use crate::policies::generative::{GenerativePolicy, SamplerScratch};
+use crate::policies::noise::fill_standard_normal;
+use crate::policies::resample::{Selection, select_particles};
+
+/// Where `u_1` of the training points comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointProposal {
+    /// The current policy (authors' `rfm_on_policy = true`).
+    Policy,
+    /// The replay action, `artanh(clip(a, ±(1 − 1e-4)))`.
+    Buffer,
+}
+
+/// How the regression target is formed.
+pub enum TargetSource<T: Scalar> {
+    /// The RFM estimator (rfm, qne, dqs).
+    Estimator(Box<RfmEstimator<T>>),
+    /// QSM: the target score `∇_u log p_1(x_t)` at the noisy point itself.
+    ScoreAtPoint(LogTarget),
+}
+
+/// Sampling settings of the agent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParticleSettings {
+    /// Particles per state when exploring.
+    pub act: usize,
+    /// Particles per state inside the update.
+    pub train: usize,
+    /// Particles per state when evaluating.
+    pub eval: usize,
+    /// Temperature λ of the selection.
+    pub temperature: f64,
+}
+
+/// The agent.
+pub struct GenerativeAgent<T: Scalar> {
+    /// The policy (network shape, kind, sampler).
+    pub policy: GenerativePolicy,
+    /// Actor parameters.
+    pub actor: Params<T>,
+    /// Actor optimiser.
+    pub actor_adam: Adam<T>,
+    /// Actor gradient-norm clip (0 disables).
+    pub actor_max_grad_norm: f64,
+    /// Twin critics.
+    pub critic: TwinCritic<T>,
+    /// Target of the regression.
+    pub target: TargetSource<T>,
+    /// Particles and temperature.
+    pub particles: ParticleSettings,
+    /// Endpoint proposal.
+    pub proposal: EndpointProposal,
+    tape: Tape<T>,
+    grads: Params<T>,
+    sampler: SamplerScratch<T>,
+    latents: Array2<T>,
+    actions: Array2<T>,
+    q: Array1<T>,
+    chosen: Vec<usize>,
+    u1: Array2<T>,
+    next_action: Array2<T>,
+    x_t: Array2<T>,
+    eps: Array2<T>,
+    regression: Array2<T>,
+}
+
+impl<T: Scalar> GenerativeAgent<T> {
+    /// Assembles an agent from its parts.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        policy: GenerativePolicy,
+        actor: Params<T>,
+        actor_adam: Adam<T>,
+        actor_max_grad_norm: f64,
+        critic: TwinCritic<T>,
+        target: TargetSource<T>,
+        particles: ParticleSettings,
+        proposal: EndpointProposal,
+    ) -> Self {
+        let grads = actor.zeros_like();
+        GenerativeAgent {
+            policy,
+            actor,
+            actor_adam,
+            actor_max_grad_norm,
+            critic,
+            target,
+            particles,
+            proposal,
+            tape: Tape::new(),
+            grads,
+            sampler: SamplerScratch::default(),
+            latents: Array2::zeros((0, 0)),
+            actions: Array2::zeros((0, 0)),
+            q: Array1::zeros(0),
+            chosen: Vec::new(),
+            u1: Array2::zeros((0, 0)),
+            next_action: Array2::zeros((0, 0)),
+            x_t: Array2::zeros((0, 0)),
+            eps: Array2::zeros((0, 0)),
+            regression: Array2::zeros((0, 0)),
+        }
+    }
+
+    /// Samples `P` particles per state of `obs` and picks one per state by `selection` with
+    /// the online `min(Q_1, Q_2)`; writes the chosen latents into `latent_out` and their
+    /// actions `tanh(u)` into `action_out` (either may be skipped with `None`).
+    pub fn sample_selected(
+        &mut self,
+        obs: ArrayView2<T>,
+        particles: usize,
+        selection: Selection,
+        rng: &mut ChaCha8Rng,
+        latent_out: Option<ArrayViewMut2<T>>,
+        action_out: Option<ArrayViewMut2<T>>,
+    ) {
+        let (b, d) = (obs.nrows(), self.policy.net.shape.action_dim);
+        let n = b * particles;
+        if self.latents.dim() != (n, d) {
+            self.latents = Array2::zeros((n, d));
+            self.actions = Array2::zeros((n, d));
+            self.q = Array1::zeros(n);
+        }
+        self.policy.sample_latent(
+            &self.actor,
+            obs,
+            particles,
+            rng,
+            self.latents.view_mut(),
+            &mut self.sampler,
+        );
+        self.actions
+            .zip_mut_with(&self.latents, |a, &u| *a = u.tanh());
+        if particles > 1 {
+            self.critic.q_min(
+                false,
+                obs,
+                self.actions.view(),
+                particles,
+                self.q.view_mut(),
+            );
+            select_particles(self.q.view(), particles, selection, rng, &mut self.chosen);
+        } else {
+            self.chosen.clear();
+            self.chosen.extend(0..b);
+        }
+        if let Some(mut out) = latent_out {
+            for (r, &c) in self.chosen.iter().enumerate() {
+                out.row_mut(r).assign(&self.latents.row(c));
+            }
+        }
+        if let Some(mut out) = action_out {
+            for (r, &c) in self.chosen.iter().enumerate() {
+                out.row_mut(r).assign(&self.actions.row(c));
+            }
+        }
+    }
+}
+
+fn resize<T: Scalar>(a: &mut Array2<T>, rows: usize, cols: usize) {
+    if a.dim() != (rows, cols) {
+        *a = Array2::zeros((rows, cols));
+    }
+}
+
+impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
+    fn act(
+        &mut self,
+        obs: ArrayView2<T>,
+        mode: ActMode,
+        rng: &mut ChaCha8Rng,
+        action: ArrayViewMut2<T>,
+    ) {
+        let (p, sel) = match mode {
+            ActMode::Explore => (
+                self.particles.act,
+                Selection::Softmax {
+                    temperature: self.particles.temperature,
+                },
+            ),
+            ActMode::Evaluate => (self.particles.eval, Selection::Argmax),
+        };
+        self.sample_selected(obs, p, sel, rng, None, Some(action));
+    }
+
+    fn update(&mut self, batch: &Batch<T>, rng: &mut ChaCha8Rng) -> UpdateMetrics {
+        let (b, d) = (batch.len(), self.policy.net.shape.action_dim);
+        let sel = Selection::Softmax {
+            temperature: self.particles.temperature,
+        };
+        let p = self.particles.train;
+        let mut u1 = std::mem::take(&mut self.u1);
+        let mut next_action = std::mem::take(&mut self.next_action);
+        resize(&mut u1, b, d);
+        resize(&mut next_action, b, d);
+        // 1. endpoints
+        match self.proposal {
+            EndpointProposal::Policy => {
+                self.sample_selected(batch.obs.view(), p, sel, rng, Some(u1.view_mut()), None)
+            }
+            EndpointProposal::Buffer => {
+                let lim = T::from_f64(1.0 - 1e-4);
+                u1.zip_mut_with(&batch.action, |u, &a| {
+                    let a = a.max(-lim).min(lim);
+                    *u = T::from_f64(0.5) * ((T::one() + a) / (T::one() - a)).ln();
+                });
+            }
+        }
+        // 2. next actions
+        self.sample_selected(
+            batch.next_obs.view(),
+            p,
+            sel,
+            rng,
+            None,
+            Some(next_action.view_mut()),
+        );
+        // 3. critic
+        let cm = self
+            .critic
+            .update(&mut self.tape, batch, next_action.view(), None);
+        // 4. x_t
+        let (t_min, path) = (self.policy.t_min, self.policy.path());
+        let t: Vec<f64> = (0..b)
+            .map(|_| rng.random_range(t_min..1.0 - t_min))
+            .collect();
+        resize(&mut self.eps, b, d);
+        resize(&mut self.x_t, b, d);
+        resize(&mut self.regression, b, d);
+        fill_standard_normal(rng, self.eps.view_mut());
+        for r in 0..b {
+            let c = path.coefficients(t[r]);
+            let (a, s) = (T::from_f64(c.alpha_t), T::from_f64(c.beta_t));
+            for j in 0..d {
+                // the path (rfm-math §1): x_t = α_t x_1 + β_t x_0
+                self.x_t[[r, j]] = a * u1[[r, j]] + s * self.eps[[r, j]];
+            }
+        }
+        // 5. regression target with the updated critic
+        let mut m = UpdateMetrics::nan();
+        let mut tape = std::mem::take(&mut self.tape);
+        match &mut self.target {
+            TargetSource::Estimator(est) => {
+                let mut qv = CriticActionValue::new(&self.critic, batch.obs.view(), &mut tape);
+                let e = est.estimate(&path, &t, self.x_t.view(), &mut qv, rng);
+                self.policy
+                    .regression_target(&t, e.mu_0, e.velocity, self.regression.view_mut());
+                let diag = e.diagnostics;
+                m.ess_mean = diag.ess.iter().map(|v| Scalar::to_f64(*v)).sum::<f64>() / b as f64;
+                let (mut lo, mut hi, mut sum) = (f64::INFINITY, f64::NEG_INFINITY, 0.0);
+                for bi in 0..b {
+                    for j in 0..d {
+                        let v = Scalar::to_f64(diag.coefficients[[bi, j, j]]);
+                        lo = lo.min(v);
+                        hi = hi.max(v);
+                        sum += v;
+                    }
+                }
+                (m.eta_mean, m.eta_min, m.eta_max) = (sum / (b * d) as f64, lo, hi);
+            }
+            TargetSource::ScoreAtPoint(log_target) => {
+                let mut qv = CriticActionValue::new(&self.critic, batch.obs.view(), &mut tape);
+                let mut scratch = Array2::zeros((0, 0));
+                let mut log_p = Array1::zeros(b);
+                // QSM (rfm-math §6): score target ∇_u log p_1(x_t) (one particle at ε' = 0)
+                log_target.evaluate(
+                    &mut qv,
+                    self.x_t.view(),
+                    1,
+                    &mut scratch,
+                    log_p.view_mut(),
+                    self.regression.view_mut(),
+                );
+                m.ess_mean = 1.0;
+                (m.eta_mean, m.eta_min, m.eta_max) = (1.0, 1.0, 1.0);
+            }
+        }
+        // 6. actor step
+        tape.clear();
+        let (loss, vars) = self.policy.regression_loss(
+            &mut tape,
+            &self.actor,
+            batch.obs.view(),
+            self.x_t.view(),
+            &t,
+            self.regression.view(),
+        );
+        m.actor_loss = Scalar::to_f64(tape.value(loss)[[0, 0]]);
+        tape.backward(loss);
+        for (g, v) in self.grads.values_mut().iter_mut().zip(&vars) {
+            g.assign(&tape.grad(*v).expect("actor parameter has a gradient"));
+        }
+        m.actor_grad_norm = if self.actor_max_grad_norm > 0.0 {
+            clip_grad_norm(&mut self.grads, self.actor_max_grad_norm)
+        } else {
+            global_grad_norm(&self.grads)
+        };
+        self.actor_adam.step(&mut self.actor, &self.grads);
+        self.tape = tape;
+        self.u1 = u1;
+        self.next_action = next_action;
+        m.critic_loss = cm.loss;
+        m.q_mean = cm.q_mean;
+        m.target_mean = cm.target_mean;
+        m.critic_grad_norm = cm.grad_norm;
+        m
+    }
+
+    fn save(&self, w: &mut CheckpointWriter) {
+        w.add_params("actor", &self.actor);
+        save_adam(w, "actor_adam", &self.actor_adam);
+        super::sac_agent::save_critic(w, &self.critic);
+    }
+
+    fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
+        c.load_params("actor", &mut self.actor)?;
+        let layout = self.actor.clone();
+        load_adam(c, "actor_adam", &mut self.actor_adam, &layout)?;
+        super::sac_agent::load_critic(c, &mut self.critic)
+    }
+
+    fn first_non_finite(&self) -> Option<String> {
+        first_non_finite(&[
+            ("actor", &self.actor),
+            ("q1", &self.critic.online[0]),
+            ("q2", &self.critic.online[1]),
+        ])
+    }
+}

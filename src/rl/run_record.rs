@@ -1,0 +1,75 @@
+//! `run.json`: everything needed to reproduce or resume a run.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::config::TrainConfig;
+
+/// The record written at the start of a run (and read back by `--resume` and `rfm eval`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRecord {
+    /// Task name as the CLI spells it.
+    pub task: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Preset the config started from (`paper` or `cpu`), before any config file.
+    pub preset: String,
+    /// The full, validated configuration in force.
+    pub config: TrainConfig,
+    /// Worker threads (rayon pool) used for the run; runs are identical only at equal counts.
+    pub threads: usize,
+    /// `rfm` crate version.
+    pub rfm_version: String,
+    /// Git commit of the source tree the binary was run from (`unknown` outside a checkout).
+    pub git_commit: String,
+    /// Scalar type of the networks (`f32`).
+    pub scalar: String,
+    /// Unix time (seconds) when the run started.
+    pub started_unix: u64,
+}
+
+impl RunRecord {
+    /// Writes the record as pretty JSON, atomically (temporary file, then rename).
+    pub fn write(&self, dir: &Path) -> std::io::Result<()> {
+        let path = dir.join("run.json");
+        let tmp = dir.join("run.json.tmp");
+        std::fs::write(
+            &tmp,
+            serde_json::to_string_pretty(self).expect("record serialises"),
+        )?;
+        std::fs::rename(tmp, path)
+    }
+
+    /// Reads `dir/run.json`.
+    ///
+    /// # Errors
+    /// A message naming the file and what is wrong with it.
+    pub fn read(dir: &Path) -> Result<Self, String> {
+        let path = dir.join("run.json");
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// The git commit of the working directory's checkout, or `unknown`.
+pub fn git_commit() -> String {
+    std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

@@ -1,0 +1,375 @@
+//! The one training loop: act, step, store, update, evaluate, log, checkpoint.
+//!
+//! Order per environment step (authors' `Trainer`): pick the action (uniform random during
+//! the first `random_steps`, else the policy's exploring action), step the env, store the
+//! transition, reset if the episode ended, then (after the random phase) `updates_per_step`
+//! updates, then evaluate when the step count is a multiple of `eval_every` (and at step 0 and
+//! at the end). Checkpoints are taken at episode boundaries so that resuming never needs the
+//! physics state.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use ndarray::Array2;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rfm_envs::{TaskId, env_rng, make};
+
+use super::agent::{ActMode, Agent, UpdateMetrics};
+use super::build::build_agent;
+use super::csv_log::{CsvLog, read_csv};
+use super::curve_svg::{Series, render_svg};
+use super::evaluate::{EvalResult, evaluate};
+use super::progress::Progress;
+use super::replay::{Batch, ReplayBuffer};
+use super::run_record::RunRecord;
+use super::run_state::{LoopState, load_state, save_agent, save_state};
+use crate::checkpoint::{Checkpoint, CheckpointError};
+
+/// File names inside a run directory.
+pub mod files {
+    /// Evaluation returns.
+    pub const EVAL_CSV: &str = "eval.csv";
+    /// Training metrics.
+    pub const TRAIN_CSV: &str = "train.csv";
+    /// Full resumable state.
+    pub const CHECKPOINT: &str = "checkpoint.safetensors";
+    /// Agent only (for `rfm eval`).
+    pub const AGENT: &str = "agent.safetensors";
+    /// Learning curve.
+    pub const CURVE_SVG: &str = "learning_curve.svg";
+}
+
+/// Options that do not change the result of a run.
+#[derive(Clone, Debug, Default)]
+pub struct TrainOptions {
+    /// Show the progress bar and status lines.
+    pub show_progress: bool,
+    /// Stop (as if killed) right after this many env steps; for tests of `--resume`.
+    pub halt_after: Option<u64>,
+}
+
+/// A failed run.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// A file of the run directory could not be written or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A checkpoint could not be written or read.
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// A loss or parameter became NaN or infinite.
+    #[error(
+        "non-finite value at env step {step} (update {update}): {what}. The run stopped; the last good checkpoint is {checkpoint}. Try a smaller learning rate or gradient clipping (critic.max_grad_norm / actor.max_grad_norm)."
+    )]
+    NonFinite {
+        /// Env step.
+        step: u64,
+        /// Update count.
+        update: u64,
+        /// What went non-finite.
+        what: String,
+        /// The checkpoint kept.
+        checkpoint: String,
+    },
+    /// The run directory cannot be resumed.
+    #[error("cannot resume {dir}: {reason}")]
+    Resume {
+        /// The directory.
+        dir: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The policy produced an action the env rejects.
+    #[error("env rejected an action: {0}")]
+    Action(String),
+}
+
+/// What a finished (or halted) run reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainOutcome {
+    /// `(step, mean return)` of every evaluation of the run (including before a resume).
+    pub evals: Vec<(u64, f64)>,
+    /// Env steps done.
+    pub steps: u64,
+    /// Updates done.
+    pub updates: u64,
+    /// True when stopped by `halt_after`.
+    pub halted: bool,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
+    move |source| TrainError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The run's four random streams, all from the master seed.
+fn streams(seed: u64) -> (ChaCha8Rng, LoopState) {
+    let stream = |k: u64| {
+        let mut r = ChaCha8Rng::seed_from_u64(seed);
+        r.set_stream(k);
+        r
+    };
+    let init = stream(0);
+    let env = env_rng(seed, 1);
+    let state = LoopState {
+        step: 0,
+        updates: 0,
+        env_rng: env,
+        agent_rng: stream(2),
+        replay_rng: stream(3),
+    };
+    (init, state)
+}
+
+/// The task of a record.
+///
+/// # Errors
+/// An unknown task name (naming the allowed ones).
+pub fn task_of(record: &RunRecord) -> Result<TaskId, TrainError> {
+    record
+        .task
+        .parse::<TaskId>()
+        .map_err(|e| TrainError::Resume {
+            dir: PathBuf::new(),
+            reason: e.to_string(),
+        })
+}
+
+/// Starts a new run in `dir` (created if needed) as described by `record`.
+///
+/// # Errors
+/// See [`TrainError`].
+pub fn train(
+    dir: &Path,
+    record: &RunRecord,
+    options: &TrainOptions,
+) -> Result<TrainOutcome, TrainError> {
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    record.write(dir).map_err(io(dir))?;
+    let _ = std::fs::remove_file(dir.join(files::CHECKPOINT));
+    run(dir, record, None, options)
+}
+
+/// Continues the run in `dir` from its last checkpoint (or from the start if it has none).
+///
+/// # Errors
+/// See [`TrainError`].
+pub fn resume(dir: &Path, options: &TrainOptions) -> Result<TrainOutcome, TrainError> {
+    let record = RunRecord::read(dir).map_err(|reason| TrainError::Resume {
+        dir: dir.to_path_buf(),
+        reason,
+    })?;
+    let ckpt = dir.join(files::CHECKPOINT);
+    let c = if ckpt.exists() {
+        Some(Checkpoint::read(&ckpt)?)
+    } else {
+        None
+    };
+    run(dir, &record, c, options)
+}
+
+fn run(
+    dir: &Path,
+    record: &RunRecord,
+    checkpoint: Option<Checkpoint>,
+    options: &TrainOptions,
+) -> Result<TrainOutcome, TrainError> {
+    let task = task_of(record)?;
+    let cfg = &record.config;
+    let sched = &cfg.schedule;
+    let spec = task.spec();
+    let (o, d) = (spec.obs_dim(), spec.action_dim());
+    let (mut init_rng, mut st) = streams(record.seed);
+    let mut agent = build_agent::<f32, _>(cfg, o, d, &mut init_rng);
+    let mut replay = ReplayBuffer::<f32>::new(sched.replay_capacity, o, d);
+    if let Some(c) = &checkpoint {
+        load_state(c, agent.as_mut(), &mut replay, &mut st)?;
+    }
+    let eval_path = dir.join(files::EVAL_CSV);
+    let train_path = dir.join(files::TRAIN_CSV);
+    let mut train_cols = vec!["updates"];
+    train_cols.extend(UpdateMetrics::COLUMNS);
+    train_cols.push("steps_per_second");
+    let (mut eval_log, mut train_log) = if checkpoint.is_some() {
+        (
+            CsvLog::open_truncated(&eval_path, &EvalResult::COLUMNS, st.step)
+                .map_err(io(&eval_path))?,
+            CsvLog::open_truncated(&train_path, &train_cols, st.step).map_err(io(&train_path))?,
+        )
+    } else {
+        (
+            CsvLog::create(&eval_path, &EvalResult::COLUMNS).map_err(io(&eval_path))?,
+            CsvLog::create(&train_path, &train_cols).map_err(io(&train_path))?,
+        )
+    };
+    let mut evals: Vec<(u64, f64)> = read_csv(&eval_path)
+        .map(|(_, rows)| rows.iter().map(|r| (r[0] as u64, r[1])).collect())
+        .unwrap_or_default();
+    let label = format!("{} {} seed {}", cfg.algo, record.task, record.seed);
+    let mut progress = Progress::new(sched.total_steps, st.step, options.show_progress, &label);
+    if let Some(&(_, r)) = evals.last() {
+        progress.set_eval(r);
+    }
+    let ckpt_path = dir.join(files::CHECKPOINT);
+    let mut last_ckpt = if checkpoint.is_some() { st.step } else { 0 };
+    let mut kept = if checkpoint.is_some() {
+        ckpt_path.display().to_string()
+    } else {
+        "none (no checkpoint yet)".into()
+    };
+
+    let mut env = make(task);
+    let max_ep = sched.max_episode_steps;
+    let mut obs = vec![0f32; o];
+    let mut next_obs = vec![0f32; o];
+    let mut action = Array2::<f32>::zeros((1, d));
+    let mut needs_reset = true;
+    let mut ep_len = 0usize;
+    let mut batch = Batch::<f32>::zeros(sched.batch_size, o, d);
+    let mut window = (Instant::now(), st.step);
+    let mut do_eval = |agent: &mut dyn Agent<f32>,
+                       step: u64,
+                       progress: &mut Progress,
+                       evals: &mut Vec<(u64, f64)>| {
+        let res = evaluate(
+            agent,
+            task,
+            sched.eval_episodes,
+            max_ep,
+            record.seed ^ (step << 20) ^ 0xE7A1,
+        )
+        .map_err(|e| TrainError::Action(e.to_string()))?;
+        eval_log.append(step, &res.row()).map_err(io(&eval_path))?;
+        progress.set_eval(res.mean());
+        progress.println(&format!(
+            "step {step:>8}: eval return {:.1} ± {:.1}",
+            res.mean(),
+            res.std()
+        ));
+        evals.push((step, res.mean()));
+        Ok::<(), TrainError>(())
+    };
+    if st.step == 0 {
+        do_eval(agent.as_mut(), 0, &mut progress, &mut evals)?;
+    }
+    while st.step < sched.total_steps {
+        if needs_reset {
+            env.reset(&mut st.env_rng, &mut obs);
+            needs_reset = false;
+            ep_len = 0;
+        }
+        if st.step < sched.random_steps {
+            for a in action.iter_mut() {
+                *a = st.agent_rng.random_range(-1.0f32..=1.0);
+            }
+        } else {
+            let obs_arr = Array2::from_shape_vec((1, o), obs.clone()).expect("obs shape");
+            agent.act(
+                obs_arr.view(),
+                ActMode::Explore,
+                &mut st.agent_rng,
+                action.view_mut(),
+            );
+        }
+        let a = action.as_slice().expect("contiguous");
+        let out = env
+            .step(a, &mut next_obs)
+            .map_err(|e| TrainError::Action(e.to_string()))?;
+        ep_len += 1;
+        replay.push(&obs, a, out.reward.total, &next_obs, out.terminated);
+        std::mem::swap(&mut obs, &mut next_obs);
+        if out.terminated || out.truncated || (max_ep > 0 && ep_len >= max_ep) {
+            needs_reset = true;
+        }
+        st.step += 1;
+        if st.step > sched.random_steps {
+            for _ in 0..sched.updates_per_step {
+                replay.sample_into(&mut st.replay_rng, &mut batch);
+                let m = agent.update(&batch, &mut st.agent_rng);
+                st.updates += 1;
+                for (name, v) in m.losses() {
+                    if !v.is_finite() {
+                        return Err(TrainError::NonFinite {
+                            step: st.step,
+                            update: st.updates,
+                            what: format!("{name} = {v}"),
+                            checkpoint: kept,
+                        });
+                    }
+                }
+                if st.updates % sched.log_every == 0 {
+                    if let Some(p) = agent.first_non_finite() {
+                        return Err(TrainError::NonFinite {
+                            step: st.step,
+                            update: st.updates,
+                            what: format!("parameter {p}"),
+                            checkpoint: kept,
+                        });
+                    }
+                    let secs = window.0.elapsed().as_secs_f64().max(1e-9);
+                    let sps = (st.step - window.1) as f64 / secs;
+                    window = (Instant::now(), st.step);
+                    let mut row = vec![st.updates as f64];
+                    row.extend(m.values());
+                    row.push(sps);
+                    train_log.append(st.step, &row).map_err(io(&train_path))?;
+                }
+            }
+        }
+        if st.step % sched.eval_every == 0 || st.step == sched.total_steps {
+            do_eval(agent.as_mut(), st.step, &mut progress, &mut evals)?;
+        }
+        if needs_reset
+            && (st.step - last_ckpt >= sched.checkpoint_every || st.step == sched.total_steps)
+        {
+            if let Some(p) = agent.first_non_finite() {
+                return Err(TrainError::NonFinite {
+                    step: st.step,
+                    update: st.updates,
+                    what: format!("parameter {p}"),
+                    checkpoint: kept,
+                });
+            }
+            save_state(&ckpt_path, record, agent.as_ref(), &replay, &st)?;
+            save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
+            last_ckpt = st.step;
+            kept = ckpt_path.display().to_string();
+        }
+        progress.set_step(st.step);
+        if options.halt_after == Some(st.step) {
+            return Ok(TrainOutcome {
+                evals,
+                steps: st.step,
+                updates: st.updates,
+                halted: true,
+            });
+        }
+    }
+    progress.finish();
+    save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
+    let svg = render_svg(
+        &format!("{} on {}", cfg.algo, record.task),
+        "environment steps",
+        "evaluation return",
+        &[Series {
+            label: label.clone(),
+            points: evals.iter().map(|&(s, r)| (s as f64, r)).collect(),
+        }],
+    );
+    let svg_path = dir.join(files::CURVE_SVG);
+    std::fs::write(&svg_path, svg).map_err(io(&svg_path))?;
+    Ok(TrainOutcome {
+        evals,
+        steps: st.step,
+        updates: st.updates,
+        halted: false,
+    })
+}

@@ -1,0 +1,155 @@
+//! Configuration: defaults equal the authors' settings; bad files give errors naming the key.
+
+use rfm::rl::{Algo, Coefficient, ConfigError, Pooling, Preset, TrainConfig};
+
+#[test]
+fn default_is_the_authors_rfm_run() {
+    let c = TrainConfig::default();
+    assert_eq!(c.algo, Algo::Rfm);
+    assert_eq!(c.schedule.total_steps, 250_000);
+    assert_eq!(c.schedule.random_steps, 10_000);
+    assert_eq!(c.schedule.batch_size, 256);
+    assert_eq!(c.schedule.replay_capacity, 250_000);
+    assert_eq!(c.schedule.eval_every, 10_000);
+    assert_eq!(c.schedule.eval_episodes, 25);
+    assert_eq!((c.critic.hidden, c.critic.layers), (256, 2));
+    assert_eq!(
+        (
+            c.critic.lr,
+            c.critic.gamma,
+            c.critic.tau,
+            c.critic.max_grad_norm
+        ),
+        (1e-3, 0.99, 0.005, 10.0)
+    );
+    assert_eq!(
+        (c.actor.hidden, c.actor.residual_blocks, c.actor.embed_dim),
+        (256, 2, 128)
+    );
+    assert_eq!((c.actor.lr, c.actor.max_grad_norm), (3e-4, 10.0));
+    assert_eq!(c.sampler.temperature, 0.02);
+    assert_eq!((c.sampler.steps, c.sampler.t_min), (10, 0.01));
+    assert_eq!(
+        (
+            c.sampler.particles_act,
+            c.sampler.particles_train,
+            c.sampler.particles_eval
+        ),
+        (32, 32, 32)
+    );
+    assert_eq!(c.estimator.samples, 100);
+    assert_eq!(
+        c.estimator.coefficient,
+        Coefficient::Optimal(Pooling::PerDimension)
+    );
+    assert_eq!((c.estimator.ridge, c.estimator.clip), (1e-4, 2.0));
+    assert_eq!(TrainConfig::preset(Algo::Rfm, Preset::Paper), c);
+    c.validate().unwrap();
+}
+
+#[test]
+fn every_algo_and_preset_validates() {
+    for a in Algo::ALL {
+        for p in [Preset::Paper, Preset::Cpu, Preset::Demo] {
+            let c = TrainConfig::preset(a, p);
+            assert_eq!(c.algo, a);
+            c.validate().unwrap_or_else(|e| panic!("{a} {p:?}: {e}"));
+        }
+    }
+    let sac = Algo::Sac.paper_defaults();
+    assert_eq!(
+        (sac.critic.max_grad_norm, sac.actor.max_grad_norm),
+        (0.0, 0.0)
+    );
+    assert_eq!(Algo::Dqs.paper_defaults().sampler.temperature, 0.05);
+    assert_eq!(
+        Algo::Qne.paper_defaults().estimator.coefficient,
+        Coefficient::EtaZero
+    );
+}
+
+#[test]
+fn toml_overlay_replaces_only_given_keys() {
+    let base = TrainConfig::preset(Algo::Rfm, Preset::Cpu);
+    let c = base
+        .overlay_toml("[estimator]\nsamples = 7\ncoefficient = { fixed = 0.25 }\n[sampler]\nintegrator = \"heun\"\n")
+        .unwrap();
+    assert_eq!(c.estimator.samples, 7);
+    assert_eq!(c.estimator.coefficient, Coefficient::Fixed(0.25));
+    assert_eq!(c.sampler.integrator, rfm::rl::config::Integrator::Heun);
+    assert_eq!(c.critic, base.critic);
+    let c = base
+        .overlay_toml("[estimator]\ncoefficient = { optimal = \"isotropic\" }\n")
+        .unwrap();
+    assert_eq!(
+        c.estimator.coefficient,
+        Coefficient::Optimal(Pooling::Isotropic)
+    );
+    // A round trip through TOML is the identity.
+    let text = toml::to_string(&base).unwrap();
+    assert_eq!(TrainConfig::default().overlay_toml(&text).unwrap(), base);
+}
+
+#[test]
+fn unknown_key_is_named_with_the_allowed_ones() {
+    let e = TrainConfig::default()
+        .overlay_toml("[critic]\nlearning_rate = 0.1\n")
+        .unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("learning_rate"), "{msg}");
+    assert!(msg.contains("lr"), "{msg}");
+    let e = TrainConfig::default()
+        .overlay_toml("[citic]\nlr = 0.1\n")
+        .unwrap_err();
+    assert!(e.to_string().contains("citic"), "{e}");
+}
+
+#[test]
+fn out_of_range_value_names_key_value_and_range() {
+    let e = TrainConfig::default()
+        .overlay_toml("[critic]\ngamma = 1.5\n")
+        .unwrap_err();
+    match &e {
+        ConfigError::OutOfRange {
+            key,
+            value,
+            allowed,
+        } => {
+            assert_eq!(*key, "critic.gamma");
+            assert_eq!(value, "1.5");
+            assert!(allowed.contains("[0, 1)"), "{allowed}");
+        }
+        other => panic!("expected OutOfRange, got {other:?}"),
+    }
+    let e = TrainConfig::default()
+        .overlay_toml("[sampler]\ntemperature = -0.1\n")
+        .unwrap_err();
+    assert!(e.to_string().contains("sampler.temperature = -0.1"), "{e}");
+    let e = TrainConfig::default()
+        .overlay_toml("[estimator]\nsamples = 0\n")
+        .unwrap_err();
+    assert!(e.to_string().contains("estimator.samples = 0"), "{e}");
+}
+
+#[test]
+fn wrong_type_and_unknown_enum_are_named() {
+    let e = TrainConfig::default()
+        .overlay_toml("[schedule]\nbatch_size = \"big\"\n")
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("batch_size") || e.to_string().contains("integer"),
+        "{e}"
+    );
+    let e = TrainConfig::default()
+        .overlay_toml("[sampler]\nintegrator = \"rk4\"\n")
+        .unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("rk4") && msg.contains("euler") && msg.contains("heun"),
+        "{msg}"
+    );
+    let e = TrainConfig::default()
+        .overlay_toml("algo = \"ppo\"\n")
+        .unwrap_err();
+    assert!(e.to_string().contains("ppo"), "{e}");
+}
