@@ -6,6 +6,7 @@
 //!
 //! Layout (one concept per file; see `paper-notes/equations.md` for equation → code → test → proof):
 //! - [`autodiff`]: a tape-based reverse-mode autodiff over 2-D arrays, with a public gradient checker.
+//! - [`linalg`]: the dispatching GEMM and the narrow-product kernels shared by autodiff and nn.
 //! - [`nn`], [`optim`], [`checkpoint`]: layers, optimisers, safetensors checkpoints.
 //! - [`paths`], [`estimators`]: probability paths and the RFM posterior-mean estimator family.
 //! - [`policies`], [`rl`]: flow / diffusion / Gaussian policies and the online actor-critic.
@@ -14,6 +15,7 @@ pub mod audit;
 pub mod autodiff;
 pub mod checkpoint;
 pub mod estimators;
+pub mod linalg;
 pub mod nn;
 pub mod optim;
 pub mod paths;

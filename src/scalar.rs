@@ -4,7 +4,7 @@
 //! bounds. Conversions from and to `f64` are explicit so that constants read naturally
 //! (`T::from_f64(0.5)`) and tests can compare in double precision.
 
-use ndarray::{ArrayView2, ArrayViewMut2, NdFloat};
+use ndarray::NdFloat;
 use num_traits::FloatConst;
 
 /// A floating-point element type: `f32` or `f64`.
@@ -25,7 +25,7 @@ pub trait Scalar:
     ///
     /// `A` is `m×k`, `B` is `k×n`, `C` is `m×n`; `rs*`/`cs*` are row and column strides in
     /// elements, so a transpose is a stride swap, never a copy. If `β = 0`, `C` is overwritten
-    /// and need not be initialised. Prefer the safe, shape-checked [`gemm`].
+    /// and need not be initialised. Prefer the safe, shape-checked [`crate::linalg::gemm`].
     ///
     /// # Safety
     /// The pointers must address matrices of the stated shapes and strides; `C` must not alias
@@ -49,63 +49,8 @@ pub trait Scalar:
     );
 }
 
-/// `C ← α A B + β C` for 2-D views of any strides (transposes are `.t()` views, never copies).
-///
-/// With `β = 0` the previous content of `C` is ignored (it may hold stale or NaN values).
-/// Outputs with at most 32 columns, row-contiguous `A` and column-contiguous `B` take a
-/// dot-product path that avoids matrixmultiply's packing copy of `A` (see
-/// `src/autodiff/dot_gemm.rs`); everything else goes to `sgemm`/`dgemm`.
-///
-/// # Panics
-/// If the shapes are not `m×k`, `k×n`, `m×n`; the message names all three.
-#[track_caller]
-pub fn gemm<T: Scalar>(
-    alpha: T,
-    a: ArrayView2<'_, T>,
-    b: ArrayView2<'_, T>,
-    beta: T,
-    mut c: ArrayViewMut2<'_, T>,
-) {
-    let (m, k) = a.dim();
-    let (k2, n) = b.dim();
-    assert!(
-        k == k2 && c.dim() == (m, n),
-        "gemm: shapes {:?} · {:?} -> {:?} do not chain (need m×k · k×n -> m×n)",
-        a.dim(),
-        b.dim(),
-        c.dim()
-    );
-    if m == 0 || n == 0 {
-        return;
-    }
-    if crate::autodiff::dot_gemm::applies(&a, &b) {
-        crate::autodiff::dot_gemm::dot_gemm(alpha, a, b, beta, c);
-        return;
-    }
-    let (sa, sb, sc) = (a.strides(), b.strides(), c.strides());
-    let (rsa, csa, rsb, csb, rsc, csc) = (sa[0], sa[1], sb[0], sb[1], sc[0], sc[1]);
-    // SAFETY: the views guarantee that pointer + strides address m×k, k×n and m×n elements;
-    // `c` is a unique mutable view, so it aliases neither `a` nor `b`, and ndarray forbids
-    // aliasing strides in mutable views.
-    unsafe {
-        T::gemm_raw(
-            m,
-            k,
-            n,
-            alpha,
-            a.as_ptr(),
-            rsa,
-            csa,
-            b.as_ptr(),
-            rsb,
-            csb,
-            beta,
-            c.as_mut_ptr(),
-            rsc,
-            csc,
-        )
-    }
-}
+/// The dispatching GEMM lives in [`crate::linalg`]; re-exported here for existing callers.
+pub use crate::linalg::gemm;
 
 impl Scalar for f32 {
     const NAME: &'static str = "f32";

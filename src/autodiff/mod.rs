@@ -26,7 +26,6 @@
 mod backward;
 pub mod catalog;
 mod ctx;
-pub(crate) mod dot_gemm;
 pub mod gradcheck;
 mod op;
 pub mod ops;

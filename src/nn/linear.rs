@@ -120,9 +120,7 @@ impl Linear {
     }
 }
 
-/// Below this many elements an elementwise pass runs on one thread (rayon's fork/join costs a
-/// few microseconds, as much as the pass itself at batch 256 × 64 columns).
-pub(crate) const PAR_MIN_ELEMS: usize = 1 << 16;
+pub(crate) use crate::linalg::PAR_MIN_ELEMS;
 
 /// The fused epilogue of a dense layer, one pass over the GEMM output `z` (parallel over rows
 /// for large batches).

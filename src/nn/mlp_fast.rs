@@ -11,10 +11,11 @@
 use super::activation::with_activation_derivative;
 use super::linear::{PAR_MIN_ELEMS, add_bias_act};
 use super::scratch::Scratch;
-use super::skinny::{SMALL_N, dense_matmul, matmul_nt_small_n, matmul_rowcomb};
 use super::{Activation, Mlp, Params};
 use crate::Scalar;
-use crate::scalar::gemm;
+use crate::linalg::dense_matmul;
+use crate::linalg::gemm;
+use crate::linalg::narrow::{SMALL_N, matmul_nt_small_n, matmul_rowcomb};
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Zip, s};
 use std::ops::Range;
 

@@ -15,7 +15,6 @@ pub mod mlp_fast;
 pub mod params;
 pub mod residual;
 pub mod scratch;
-mod skinny;
 
 pub use activation::Activation;
 pub use bind::{ParamMode, ParamVars};

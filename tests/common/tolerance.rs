@@ -104,3 +104,14 @@ pub const LOG_TARGET_GRADIENT_ABSOLUTE: f64 = 1e-6;
 pub const MONTE_CARLO_Z: f64 = 4.5;
 
 // ---------------------------------------------------------------- policies and rl
+
+// ---------------------------------------------------------------- linalg (packed GEMM)
+
+/// Packed f32 GEMM vs matrixmultiply, per output entry: each computes `Σ_p a_p w_p (+ b)` in f32
+/// with some summation order, so each is within `γ_{k+1} Σ_p |a_p||w_p| (+|b|)` of the exact
+/// value, `γ_{k+1} = (k+1)ε/(1 − (k+1)ε) ≤ 1.01 (k+1) ε₃₂` for `k ≤ 10⁴` (Higham, Thm 3.1;
+/// an FMA chain rounds once per step, which only helps). Their difference is at most twice that:
+/// the test uses `tol = PACKED_GEMM_F32_FACTOR · (k+1) · ε₃₂ · (Σ_p |a_p||w_p| + |b|)` with the
+/// factor 2.02 (ReLU is 1-Lipschitz, so it keeps the bound). A wrong panel index or a lost tail
+/// column errs by a whole term, O(Σ|a||w|/k) ≫ this for the drawn k.
+pub const PACKED_GEMM_F32_FACTOR: f64 = 2.02;

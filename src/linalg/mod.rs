@@ -1,0 +1,169 @@
+//! Dense linear algebra shared by the autodiff tape and the nn fast paths: the dispatching
+//! [`gemm`] and the kernels it and the fast paths choose between.
+//!
+//! - [`gemm`]: `C ← αAB + βC` for views of any strides; f32 products with a narrow output go to
+//!   the dot-product kernels of [`narrow`], everything else to `matrixmultiply`
+//!   ([`crate::Scalar::gemm_raw`]).
+//! - [`narrow`]: the one dot/axpy kernel family for products with a small dimension.
+//! - [`packed`]: f32 GEMM against weights packed once (AVX-512F / AVX2+FMA), fused epilogue.
+//! - [`dense_matmul`]: the shape-based choice of the nn fast paths (`x·W` into a buffer).
+
+pub mod narrow;
+pub mod packed;
+
+use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder};
+
+use crate::Scalar;
+use crate::nn::Scratch;
+use narrow::{SMALL_M, SMALL_N, matmul_nt_small_n, matmul_rowcomb};
+
+/// Below this many elements a row loop or elementwise pass runs on one thread (rayon's
+/// fork/join costs a few microseconds, as much as the pass itself at batch 256 × 64 columns).
+pub(crate) const PAR_MIN_ELEMS: usize = 1 << 16;
+
+/// `C ← α A B + β C` for 2-D views of any strides (transposes are `.t()` views, never copies).
+///
+/// With `β = 0` the previous content of `C` is ignored (it may hold stale or NaN values).
+/// Outputs with at most 32 columns, row-contiguous `A` and column-contiguous `B` take a
+/// dot-product path that avoids matrixmultiply's packing copy of `A` (see
+/// [`narrow::narrow_gemm`]); everything else goes to `sgemm`/`dgemm`.
+///
+/// # Panics
+/// If the shapes are not `m×k`, `k×n`, `m×n`; the message names all three.
+#[track_caller]
+pub fn gemm<T: Scalar>(
+    alpha: T,
+    a: ArrayView2<'_, T>,
+    b: ArrayView2<'_, T>,
+    beta: T,
+    mut c: ArrayViewMut2<'_, T>,
+) {
+    let (m, k) = a.dim();
+    let (k2, n) = b.dim();
+    assert!(
+        k == k2 && c.dim() == (m, n),
+        "gemm: shapes {:?} · {:?} -> {:?} do not chain (need m×k · k×n -> m×n)",
+        a.dim(),
+        b.dim(),
+        c.dim()
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    if narrow::applies(&a, &b) {
+        let empty: &[T] = &[];
+        let mut cols = [empty; narrow::NARROW_MAX_N];
+        for (j, col) in cols.iter_mut().enumerate().take(n) {
+            *col = b
+                .column(j)
+                .to_slice()
+                .expect("applies() checked column-contiguous B");
+        }
+        narrow::narrow_gemm(alpha, a, &cols[..n], beta, c, true);
+        return;
+    }
+    if packed_route(alpha, &a, &b, beta, &c) {
+        // SAFETY: `packed_route` checked T == f32, so the views reinterpret in place.
+        let (a32, b32, c32) = unsafe {
+            (
+                ArrayView2::from_shape_ptr(
+                    a.raw_dim().strides(stride_dim(a.strides())),
+                    a.as_ptr().cast::<f32>(),
+                ),
+                ArrayView2::from_shape_ptr(
+                    b.raw_dim().strides(stride_dim(b.strides())),
+                    b.as_ptr().cast::<f32>(),
+                ),
+                ArrayViewMut2::from_shape_ptr(
+                    c.raw_dim().strides(stride_dim(c.strides())),
+                    c.as_mut_ptr().cast::<f32>(),
+                ),
+            )
+        };
+        PACKED_B.with_borrow_mut(|w| {
+            w.repack(b32);
+            packed::packed_gemm(a32, w, packed::Epilogue::None, c32, packed::Isa::Avx512);
+        });
+        return;
+    }
+    let (sa, sb, sc) = (a.strides(), b.strides(), c.strides());
+    let (rsa, csa, rsb, csb, rsc, csc) = (sa[0], sa[1], sb[0], sb[1], sc[0], sc[1]);
+    // SAFETY: the views guarantee that pointer + strides address m×k, k×n and m×n elements;
+    // `c` is a unique mutable view, so it aliases neither `a` nor `b`, and ndarray forbids
+    // aliasing strides in mutable views.
+    unsafe {
+        T::gemm_raw(
+            m,
+            k,
+            n,
+            alpha,
+            a.as_ptr(),
+            rsa,
+            csa,
+            b.as_ptr(),
+            rsb,
+            csb,
+            beta,
+            c.as_mut_ptr(),
+            rsc,
+            csc,
+        )
+    }
+}
+
+thread_local! {
+    /// The `B` operand of [`gemm`]'s packed route, packed per call (a `256 × 256` weight is
+    /// 64k copies, ~0.5 % of the product at 8192 rows; matrixmultiply also copies the `A` side).
+    static PACKED_B: std::cell::RefCell<packed::PackedWeights> = Default::default();
+}
+
+/// Whether [`gemm`] runs `C ← AB` on the packed AVX-512 kernel: f32, `α = 1`, `β = 0`, an
+/// AVX-512F CPU, a large product (`m ≥ 1024`, `k, n ≥ 64`: there it measured 8–12 % less CPU
+/// time than matrixmultiply on one thread, see benches/README.md) and contiguous rows of `A`
+/// and `C`. Everything else keeps matrixmultiply.
+fn packed_route<T: Scalar>(
+    alpha: T,
+    a: &ArrayView2<'_, T>,
+    b: &ArrayView2<'_, T>,
+    beta: T,
+    c: &ArrayViewMut2<'_, T>,
+) -> bool {
+    let (m, k) = a.dim();
+    std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
+        && alpha == T::one()
+        && beta == T::zero()
+        && m >= 1024
+        && k >= 64
+        && b.ncols() >= 64
+        && a.strides()[1] == 1
+        && c.strides()[1] == 1
+        && [a.strides(), b.strides(), c.strides()]
+            .iter()
+            .all(|s| s.iter().all(|&v| v >= 0))
+        && packed::Isa::detect() == Some(packed::Isa::Avx512)
+}
+
+/// ndarray's `(rows, cols)` strides of a view as a shape-builder argument.
+fn stride_dim(s: &[isize]) -> ndarray::Ix2 {
+    // `packed_route` admits only non-negative strides.
+    ndarray::Ix2(s[0] as usize, s[1] as usize)
+}
+
+/// `out ← x·w` choosing the kernel by shape: row combinations for few rows of `x`, dot products
+/// against `wᵀ` (copied into `wt`) for few columns of `w`, the packed GEMM otherwise.
+pub(crate) fn dense_matmul<T: Scalar>(
+    x: ArrayView2<'_, T>,
+    w: ArrayView2<'_, T>,
+    mut out: ArrayViewMut2<'_, T>,
+    wt: &mut Scratch<T>,
+) {
+    if x.nrows() <= SMALL_M {
+        matmul_rowcomb(x, w, out, None, |v: T| v);
+    } else if w.ncols() <= SMALL_N {
+        let mut wtv = wt.view_mut(w.ncols(), w.nrows());
+        wtv.assign(&w.t());
+        matmul_nt_small_n(x, wtv.view(), out);
+    } else {
+        gemm(T::one(), x, w, T::zero(), out.view_mut());
+    }
+}
