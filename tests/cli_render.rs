@@ -1,5 +1,5 @@
-//! `rfm render`: the binary writes a decodable GIF of the requested size and frame count, and
-//! refuses a checkpoint until trained policies can be loaded.
+//! `rfm render`: the binary writes a decodable GIF of the requested size and frame count, acts
+//! with a trained agent from a checkpoint, and refuses a checkpoint of another task.
 
 use std::process::Command;
 
@@ -41,15 +41,70 @@ fn cli_render_writes_gif_with_expected_frames_and_size() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Trains a tiny SAC agent on pendulum-swingup through the CLI and returns its run directory.
+fn tiny_run(dir: &std::path::Path) -> std::path::PathBuf {
+    let config = dir.join("tiny.toml");
+    std::fs::write(
+        &config,
+        "[schedule]\nrandom_steps = 100\nbatch_size = 16\neval_episodes = 1\n\n[actor]\nhidden = 16\n\n[critic]\nhidden = 16\n",
+    )
+    .unwrap();
+    let run = dir.join("run");
+    let o = rfm()
+        .args(["train", "--task", "pendulum-swingup", "--algo", "sac"])
+        .args(["--steps", "200", "--quiet", "--threads", "1", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(&run)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run
+}
+
 #[test]
-fn cli_render_checkpoint_is_a_clear_error_until_policies_load() {
+fn cli_render_acts_with_a_checkpoint_and_refuses_another_task() {
+    let dir = std::env::temp_dir().join(format!("rfm-cli-render-ckpt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let agent = tiny_run(&dir).join("agent.safetensors");
+    let out = dir.join("trained.gif");
+    let o = rfm()
+        .args(["render", "pendulum-swingup", "--steps", "6", "--every", "3"])
+        .args(["--width", "32", "--height", "24", "--checkpoint"])
+        .arg(&agent)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::metadata(&out).unwrap().len() > 0);
+
+    let o = rfm()
+        .args(["render", "finger-spin", "--checkpoint"])
+        .arg(&agent)
+        .arg("--out")
+        .arg(dir.join("wrong.gif"))
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("was trained on pendulum-swingup") && err.contains("finger-spin"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn cli_render_missing_checkpoint_is_a_clear_error() {
     let out = std::env::temp_dir().join("rfm-cli-render-unused.gif");
     let o = rfm()
         .args([
             "render",
             "finger-spin",
             "--checkpoint",
-            "policy.safetensors",
+            "no-such-policy.safetensors",
             "--out",
         ])
         .arg(&out)
@@ -58,8 +113,5 @@ fn cli_render_checkpoint_is_a_clear_error_until_policies_load() {
         .unwrap();
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("checkpoint loading requires a trained policy: not available yet"),
-        "{err}"
-    );
+    assert!(err.contains("no-such-policy.safetensors"), "{err}");
 }

@@ -7,8 +7,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use ndarray::{ArrayView2, ArrayViewMut2};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rfm::checkpoint::Checkpoint;
+use rfm::rl::agent::{ActMode, Agent};
+use rfm::rl::build::build_agent;
+use rfm::rl::run_state::record_of;
 use rfm_envs::render::{RenderOptions, render_rollout};
 use rfm_envs::{TaskId, make};
 
@@ -57,12 +62,10 @@ pub struct RenderArgs {
 
 /// Runs `rfm render`.
 pub fn run(args: RenderArgs) -> Result<()> {
-    if let Some(path) = &args.checkpoint {
-        anyhow::bail!(
-            "checkpoint loading requires a trained policy: not available yet (got --checkpoint {})",
-            path.display()
-        );
-    }
+    let mut trained = match &args.checkpoint {
+        Some(path) => Some(load_agent(path, args.task)?),
+        None => None,
+    };
     let mut env = make(args.task);
     let mut opts = RenderOptions::for_env(&env);
     opts.steps = args.steps.unwrap_or(opts.steps);
@@ -79,12 +82,20 @@ pub fn run(args: RenderArgs) -> Result<()> {
     let summary = render_rollout(
         &mut env,
         &mut rng,
-        |_obs, action| {
-            for a in action.iter_mut() {
-                *a = match policy {
-                    UntrainedPolicy::Random => action_rng.random_range(-1.0..=1.0),
-                    UntrainedPolicy::Zero => 0.0,
-                };
+        |obs, action| match trained.as_mut() {
+            Some(agent) => {
+                let obs = ArrayView2::from_shape((1, obs.len()), obs).expect("one row");
+                let row = ArrayViewMut2::from_shape((1, action.len()), action).expect("one row");
+                // Deterministic actions, as in evaluation (argmax Q over particles / tanh(mean)).
+                agent.act(obs, ActMode::Evaluate, &mut action_rng, row);
+            }
+            None => {
+                for a in action.iter_mut() {
+                    *a = match policy {
+                        UntrainedPolicy::Random => action_rng.random_range(-1.0..=1.0),
+                        UntrainedPolicy::Zero => 0.0,
+                    };
+                }
             }
         },
         &opts,
@@ -101,4 +112,28 @@ pub fn run(args: RenderArgs) -> Result<()> {
         args.out.display()
     );
     Ok(())
+}
+
+/// Builds the agent a checkpoint was trained as and loads its parameters.
+///
+/// # Errors
+/// Unreadable, corrupt or mismatched checkpoint, or one trained on another task.
+fn load_agent(path: &std::path::Path, task: TaskId) -> Result<Box<dyn Agent<f32>>> {
+    let c = Checkpoint::read(path)?;
+    let record = record_of(&c)?;
+    let trained_on: TaskId = record.task.parse()?;
+    anyhow::ensure!(
+        trained_on == task,
+        "checkpoint {} was trained on {trained_on}; render it with `rfm render {trained_on}`, not {task}",
+        path.display()
+    );
+    let spec = task.spec();
+    let mut agent = build_agent::<f32, _>(
+        &record.config,
+        spec.obs_dim(),
+        spec.action_dim(),
+        &mut ChaCha8Rng::seed_from_u64(0),
+    );
+    agent.load(&c)?;
+    Ok(agent)
 }
