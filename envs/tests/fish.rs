@@ -5,32 +5,14 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm_envs::fluid::Fluid;
 use rfm_envs::tasks::fish::{FLUID, Fish, FishVariant};
-use rfm_envs::{ActionError, Env, Sigmoid, Task, TaskId, make, tolerance};
+use rfm_envs::{ActionError, Sigmoid, Task, TaskId, make, tolerance};
+
+#[path = "common/rollout.rs"]
+mod rollout;
+use rollout::rollout;
 
 fn uniform(rng: &mut ChaCha8Rng, a: &mut [f32]) {
     a.iter_mut().for_each(|x| *x = rng.random_range(-1.0..1.0));
-}
-
-/// Runs `steps` control steps, calling `check(obs, reward, terms)` after each.
-fn rollout(
-    e: &mut Env,
-    seed: u64,
-    steps: usize,
-    mut act: impl FnMut(&mut ChaCha8Rng, &mut [f32]),
-    mut check: impl FnMut(&[f32], f64, &[(&'static str, f64)]),
-) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut obs = vec![0.0; e.spec().obs_dim()];
-    let mut action = vec![0.0; e.spec().action_dim()];
-    e.reset(&mut rng, &mut obs);
-    for _ in 0..steps {
-        act(&mut rng, &mut action);
-        let out = e.step(&action, &mut obs).expect("valid action");
-        check(&obs, out.reward.total, out.reward.terms());
-        if out.truncated {
-            e.reset(&mut rng, &mut obs);
-        }
-    }
 }
 
 #[test]
