@@ -15,7 +15,7 @@ use rfm_envs::TaskId;
 pub struct TrainArgs {
     /// Task (see `rfm envs list`).
     #[arg(long, default_value = "cartpole-swingup")]
-    pub task: String,
+    pub task: TaskId,
     /// Algorithm.
     #[arg(long, value_enum, default_value_t = Algo::Rfm)]
     pub algo: Algo,
@@ -50,7 +50,7 @@ impl TrainArgs {
     /// [`rfm::rl::Preset::Demo`] budget.
     pub fn demo() -> Self {
         TrainArgs {
-            task: "cartpole-swingup".into(),
+            task: TaskId::CartpoleSwingup,
             algo: Algo::Rfm,
             steps: None,
             seed: 0,
@@ -69,7 +69,7 @@ impl TrainArgs {
 /// # Errors
 /// Unknown task, unreadable or invalid config file.
 pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunRecord> {
-    let task: TaskId = args.task.parse()?;
+    let task = args.task;
     let mut config = TrainConfig::preset(args.algo, args.preset);
     if let Some(path) = &args.config {
         let text = std::fs::read_to_string(path)
