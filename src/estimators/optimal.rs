@@ -176,8 +176,12 @@ pub fn plugin_coefficient<T: Scalar>(
             }
         }
         CoefficientStructure::Isotropic => {
+            // One η for every dimension: the plug-in variance summed over all dimensions is
+            // minimised by the ratio of the sums over all of them. It is identifiable as soon as
+            // one dimension is (checked above); leaving out a round-off dimension would make η
+            // miss the minimiser of the total (found by proptest: relative excess 3e-6).
             let (mut num, mut den) = (T::zero(), ridge_t);
-            for j in (0..d).filter(|&j| identifiable[j]) {
+            for j in 0..d {
                 num += scratch.n[j * d + j];
                 den += scratch.dd[j * d + j];
             }

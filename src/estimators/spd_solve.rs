@@ -19,11 +19,15 @@ pub fn spd_solve_in_place<T: Scalar>(a: &mut [T], n: usize, b: &mut [T]) -> bool
     let m = b.len() / n;
     // A = L Lᵀ, L stored in the lower triangle of `a`.
     for j in 0..n {
-        let mut diag = a[j * n + j];
+        let a_jj = a[j * n + j];
+        let mut diag = a_jj;
         for p in 0..j {
             diag -= a[j * n + p] * a[j * n + p];
         }
-        if diag.is_nan() || diag <= T::zero() {
+        // A pivot that kept less than ~1e3·n·ε of its diagonal is round-off: the matrix is
+        // numerically singular (e.g. a rank-deficient D with K ≤ d samples and no ridge), and
+        // solving would return a coefficient made of round-off.
+        if diag.is_nan() || diag <= a_jj * T::EPS * T::from_f64(1e3 * n as f64) {
             return false;
         }
         let l_jj = diag.sqrt();
