@@ -4,7 +4,7 @@
 //! bounds. Conversions from and to `f64` are explicit so that constants read naturally
 //! (`T::from_f64(0.5)`) and tests can compare in double precision.
 
-use ndarray::NdFloat;
+use ndarray::{ArrayView, ArrayViewMut, Dimension, NdFloat};
 use num_traits::FloatConst;
 
 /// A floating-point element type: `f32` or `f64`.
@@ -19,6 +19,11 @@ pub trait Scalar:
     fn from_f64(x: f64) -> Self;
     /// Converts to `f64` exactly.
     fn to_f64(self) -> f64;
+    /// The same view typed as `f32` when `Self` is `f32`, else `None`: how the f32-only fast
+    /// paths (packed GEMM, fused sampling) reach generic data without pointer casts.
+    fn as_f32<'a, D: Dimension>(v: ArrayView<'a, Self, D>) -> Option<ArrayView<'a, f32, D>>;
+    /// Mutable [`Scalar::as_f32`].
+    fn as_f32_mut<'a, D: Dimension>(v: ArrayViewMut<'a, Self, D>) -> Option<ArrayViewMut<'a, f32, D>>;
 
     /// Raw general matrix multiply `C ← α A B + β C` through `matrixmultiply`
     /// (`sgemm` for `f32`, `dgemm` for `f64`; both cores with its `threading` feature).
@@ -64,6 +69,14 @@ impl Scalar for f32 {
         self as f64
     }
     #[inline(always)]
+    fn as_f32<'a, D: Dimension>(v: ArrayView<'a, Self, D>) -> Option<ArrayView<'a, f32, D>> {
+        Some(v)
+    }
+    #[inline(always)]
+    fn as_f32_mut<'a, D: Dimension>(v: ArrayViewMut<'a, Self, D>) -> Option<ArrayViewMut<'a, f32, D>> {
+        Some(v)
+    }
+    #[inline(always)]
     unsafe fn gemm_raw(
         m: usize,
         k: usize,
@@ -97,6 +110,14 @@ impl Scalar for f64 {
     #[inline(always)]
     fn to_f64(self) -> f64 {
         self
+    }
+    #[inline(always)]
+    fn as_f32<'a, D: Dimension>(_: ArrayView<'a, Self, D>) -> Option<ArrayView<'a, f32, D>> {
+        None
+    }
+    #[inline(always)]
+    fn as_f32_mut<'a, D: Dimension>(_: ArrayViewMut<'a, Self, D>) -> Option<ArrayViewMut<'a, f32, D>> {
+        None
     }
     #[inline(always)]
     unsafe fn gemm_raw(

@@ -11,7 +11,7 @@
 pub mod narrow;
 pub mod packed;
 
-use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder};
+use ndarray::{ArrayView2, ArrayViewMut2};
 
 use crate::Scalar;
 use crate::nn::Scratch;
@@ -63,22 +63,9 @@ pub fn gemm<T: Scalar>(
         return;
     }
     if packed_route(alpha, &a, &b, beta, &c) {
-        // SAFETY: `packed_route` checked T == f32, so the views reinterpret in place.
-        let (a32, b32, c32) = unsafe {
-            (
-                ArrayView2::from_shape_ptr(
-                    a.raw_dim().strides(stride_dim(a.strides())),
-                    a.as_ptr().cast::<f32>(),
-                ),
-                ArrayView2::from_shape_ptr(
-                    b.raw_dim().strides(stride_dim(b.strides())),
-                    b.as_ptr().cast::<f32>(),
-                ),
-                ArrayViewMut2::from_shape_ptr(
-                    c.raw_dim().strides(stride_dim(c.strides())),
-                    c.as_mut_ptr().cast::<f32>(),
-                ),
-            )
+        let (Some(a32), Some(b32), Some(c32)) = (T::as_f32(a), T::as_f32(b), T::as_f32_mut(c))
+        else {
+            unreachable!("packed_route admits only f32")
         };
         PACKED_B.with_borrow_mut(|w| {
             w.repack(b32);
@@ -141,12 +128,6 @@ fn packed_route<T: Scalar>(
             .iter()
             .all(|s| s.iter().all(|&v| v >= 0))
         && packed::Isa::detect() == Some(packed::Isa::Avx512)
-}
-
-/// ndarray's `(rows, cols)` strides of a view as a shape-builder argument.
-fn stride_dim(s: &[isize]) -> ndarray::Ix2 {
-    // `packed_route` admits only non-negative strides.
-    ndarray::Ix2(s[0] as usize, s[1] as usize)
 }
 
 /// `out ← x·w` choosing the kernel by shape: row combinations for few rows of `x`, dot products

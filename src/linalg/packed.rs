@@ -301,7 +301,8 @@ fn padded_rows(t: &Tile<'_>, mr: usize) -> Vec<f32> {
     pad
 }
 
-/// `C ← A·W` then the epilogue, with the kernel of `isa`.
+/// `C ← A·W` then the epilogue, with the kernel of `isa`; blocks of rows run in parallel
+/// (rayon) when the product is large.
 ///
 /// # Panics
 /// If shapes do not chain (`A: m×k`, `W: k×n`, `C: m×n`, bias of length `n`), if `A` or `C`
@@ -312,6 +313,44 @@ pub fn packed_gemm(
     w: &PackedWeights,
     epilogue: Epilogue<'_>,
     mut c: ArrayViewMut2<'_, f32>,
+    isa: Isa,
+) {
+    check(&a, w, epilogue, &c, isa);
+    let (m, k) = a.dim();
+    let blocks = a
+        .axis_chunks_iter(Axis(0), ROW_BLOCK)
+        .zip(c.axis_chunks_iter_mut(Axis(0), ROW_BLOCK));
+    let block = |(a_blk, c_blk)| run_block(a_blk, w, epilogue, c_blk, isa);
+    if m * w.n * k >= 1 << 20 {
+        blocks.collect::<Vec<_>>().into_par_iter().for_each(block);
+    } else {
+        blocks.for_each(block);
+    }
+}
+
+/// [`packed_gemm`] on the calling thread only: for callers that already run blocks of rows in
+/// parallel (the fused sampling network).
+///
+/// # Panics
+/// As [`packed_gemm`].
+#[track_caller]
+pub fn packed_gemm_serial(
+    a: ArrayView2<'_, f32>,
+    w: &PackedWeights,
+    epilogue: Epilogue<'_>,
+    c: ArrayViewMut2<'_, f32>,
+    isa: Isa,
+) {
+    check(&a, w, epilogue, &c, isa);
+    run_block(a, w, epilogue, c, isa);
+}
+
+#[track_caller]
+fn check(
+    a: &ArrayView2<'_, f32>,
+    w: &PackedWeights,
+    epilogue: Epilogue<'_>,
+    c: &ArrayViewMut2<'_, f32>,
     isa: Isa,
 ) {
     let (m, k) = a.dim();
@@ -331,12 +370,7 @@ pub fn packed_gemm(
         isa == Isa::Portable || Isa::detect().is_some_and(|d| d == Isa::Avx512 || d == isa),
         "packed_gemm: this CPU does not run {isa:?}"
     );
-    let (bias, relu) = match epilogue {
-        Epilogue::None => (None, false),
-        Epilogue::Bias(b) => (Some(b), false),
-        Epilogue::BiasRelu(b) => (Some(b), true),
-    };
-    if let Some(b) = bias {
+    if let Epilogue::Bias(b) | Epilogue::BiasRelu(b) = epilogue {
         assert_eq!(
             b.len(),
             n,
@@ -344,42 +378,48 @@ pub fn packed_gemm(
             b.len()
         );
     }
-    if m == 0 || n == 0 {
+}
+
+/// The tiles of one block of rows, panel by panel (shapes checked by the caller).
+fn run_block(
+    a_blk: ArrayView2<'_, f32>,
+    w: &PackedWeights,
+    epilogue: Epilogue<'_>,
+    mut c_blk: ArrayViewMut2<'_, f32>,
+    isa: Isa,
+) {
+    let (rows_blk, k) = a_blk.dim();
+    let n = w.n;
+    if rows_blk == 0 || n == 0 {
         return;
     }
-    let mr = isa.mr();
-    let lda = a.strides()[0].max(1) as usize;
-    let ldc = c.strides()[0].max(1) as usize;
-    let block = |(a_blk, mut c_blk): (ArrayView2<'_, f32>, ArrayViewMut2<'_, f32>)| {
-        let rows_blk = a_blk.nrows();
-        let a_s = row_slice(a_blk.as_ptr(), rows_blk, lda, k);
-        // SAFETY: the rows of `c_blk` are contiguous (checked) and belong to this task only.
-        let c_s =
-            unsafe { std::slice::from_raw_parts_mut(c_blk.as_mut_ptr(), (rows_blk - 1) * ldc + n) };
-        for j in 0..n.div_ceil(NR) {
-            let cols = (n - j * NR).min(NR);
-            for i0 in (0..rows_blk).step_by(mr) {
-                let t = Tile {
-                    a: &a_s[i0 * lda..],
-                    lda,
-                    rows: (rows_blk - i0).min(mr),
-                    panel: w.panel(j),
-                    k,
-                    cols,
-                    bias: bias.map(|b| &b[j * NR..]),
-                    relu,
-                };
-                run_tile(isa, &t, &mut c_s[i0 * ldc + j * NR..], ldc);
-            }
-        }
+    let (bias, relu) = match epilogue {
+        Epilogue::None => (None, false),
+        Epilogue::Bias(b) => (Some(b), false),
+        Epilogue::BiasRelu(b) => (Some(b), true),
     };
-    let blocks = a
-        .axis_chunks_iter(Axis(0), ROW_BLOCK)
-        .zip(c.axis_chunks_iter_mut(Axis(0), ROW_BLOCK));
-    if m * n * k >= 1 << 20 {
-        blocks.collect::<Vec<_>>().into_par_iter().for_each(block);
-    } else {
-        blocks.for_each(block);
+    let mr = isa.mr();
+    let lda = a_blk.strides()[0].max(1) as usize;
+    let ldc = c_blk.strides()[0].max(1) as usize;
+    let a_s = row_slice(a_blk.as_ptr(), rows_blk, lda, k);
+    // SAFETY: the rows of `c_blk` are contiguous (checked) and the view is borrowed uniquely.
+    let c_s =
+        unsafe { std::slice::from_raw_parts_mut(c_blk.as_mut_ptr(), (rows_blk - 1) * ldc + n) };
+    for j in 0..n.div_ceil(NR) {
+        let cols = (n - j * NR).min(NR);
+        for i0 in (0..rows_blk).step_by(mr) {
+            let t = Tile {
+                a: &a_s[i0 * lda..],
+                lda,
+                rows: (rows_blk - i0).min(mr),
+                panel: w.panel(j),
+                k,
+                cols,
+                bias: bias.map(|b| &b[j * NR..]),
+                relu,
+            };
+            run_tile(isa, &t, &mut c_s[i0 * ldc + j * NR..], ldc);
+        }
     }
 }
 

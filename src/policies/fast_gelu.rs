@@ -57,3 +57,73 @@ pub fn gelu<T: Scalar>(z: T) -> T {
     };
     half * z * (T::one() + t)
 }
+
+/// [`gelu`] for f32 without the generic conversions: the same operations in the same order,
+/// so the value is bit-identical to `gelu::<f32>`.
+#[inline(always)]
+pub fn gelu_f32(z: f32) -> f32 {
+    let c = (2.0 / std::f64::consts::PI).sqrt() as f32;
+    let inner = c * (z + 0.044715f32 * z * z * z);
+    0.5 * z * (1.0 + fast_tanh_f32(inner))
+}
+
+/// `h ← gelu(h)` elementwise (AVX-512 or AVX2 vectors when the CPU has them; elementwise, so
+/// the result does not depend on the vector width).
+pub fn gelu_in_place_f32(h: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F (checked).
+            return unsafe { gelu_in_place_avx512(h) };
+        }
+        if is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked).
+            return unsafe { gelu_in_place_avx2(h) };
+        }
+    }
+    h.iter_mut().for_each(|v| *v = gelu_f32(*v));
+}
+
+/// `h ← h + gelu(z)` elementwise (the residual update; vectorised as [`gelu_in_place_f32`]).
+///
+/// # Panics
+/// If the lengths differ.
+pub fn add_gelu_f32(h: &mut [f32], z: &[f32]) {
+    assert_eq!(h.len(), z.len(), "add_gelu_f32: lengths differ");
+    #[cfg(target_arch = "x86_64")]
+    {
+        if is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F (checked).
+            return unsafe { add_gelu_avx512(h, z) };
+        }
+        if is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked).
+            return unsafe { add_gelu_avx2(h, z) };
+        }
+    }
+    h.iter_mut().zip(z).for_each(|(h, &z)| *h += gelu_f32(z));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn gelu_in_place_avx512(h: &mut [f32]) {
+    h.iter_mut().for_each(|v| *v = gelu_f32(*v));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn gelu_in_place_avx2(h: &mut [f32]) {
+    h.iter_mut().for_each(|v| *v = gelu_f32(*v));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn add_gelu_avx512(h: &mut [f32], z: &[f32]) {
+    h.iter_mut().zip(z).for_each(|(h, &z)| *h += gelu_f32(z));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn add_gelu_avx2(h: &mut [f32], z: &[f32]) {
+    h.iter_mut().zip(z).for_each(|(h, &z)| *h += gelu_f32(z));
+}

@@ -13,4 +13,5 @@ pub mod generative;
 pub mod noise;
 pub mod resample;
 pub mod tanh_gaussian;
+pub mod velocity_fused;
 pub mod velocity_net;

@@ -17,6 +17,7 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, s};
 use rand::Rng;
 
 use super::field::ConditionalField;
+use super::velocity_fused::FusedVelocityNet;
 use crate::Scalar;
 use crate::nn::{Init, ParamId, Params, sinusoidal_embedding};
 
@@ -132,6 +133,9 @@ pub struct VelocityField<'a, T: Scalar> {
     output_scale: Option<&'a dyn Fn(f64) -> f64>,
     base: Array2<T>,
     particles: usize,
+    /// The fused f32 evaluation, when `T` is f32 and the CPU has a packed-GEMM kernel.
+    fused: Option<FusedVelocityNet>,
+    row_const: Array2<T>,
     h: Array2<T>,
     z: Array2<T>,
     row: Array2<T>,
@@ -146,6 +150,8 @@ impl<'a, T: Scalar> VelocityField<'a, T> {
             output_scale: None,
             base: Array2::zeros((0, 0)),
             particles: 1,
+            fused: None,
+            row_const: Array2::zeros((0, 0)),
             h: Array2::zeros((0, 0)),
             z: Array2::zeros((0, 0)),
             row: Array2::zeros((1, net.shape.hidden)),
@@ -175,6 +181,10 @@ impl<T: Scalar> ConditionalField<T> for VelocityField<'_, T> {
             .assign(&row.broadcast((b, h)).expect("row broadcast"));
         general_mat_mul(T::one(), &obs, p.get(ids.w_obs), T::one(), &mut self.base);
         self.particles = particles;
+        self.fused = self.fuse();
+        if self.fused.is_some() {
+            return;
+        }
         let n = b * particles;
         if self.h.dim() != (n, h) {
             self.h = Array2::zeros((n, h));
@@ -191,6 +201,20 @@ impl<T: Scalar> ConditionalField<T> for VelocityField<'_, T> {
         // Row constant of this step: emb(t)·W_t.
         let et = self.net.embed_scalar::<T>(t);
         general_mat_mul(T::one(), &et, p.get(ids.w_t), T::zero(), &mut self.row);
+        if let Some(fused) = &self.fused {
+            self.row_const.clone_from(&self.base);
+            self.row_const += &self.row;
+            let (Some(c), Some(x32), Some(out32)) = (
+                T::as_f32(self.row_const.view()),
+                T::as_f32(x),
+                T::as_f32_mut(out.view_mut()),
+            ) else {
+                unreachable!("the fused net is built for f32 only")
+            };
+            fused.eval(c, self.particles, x32, out32);
+            self.scale_output(t, out);
+            return;
+        }
         let pp = self.particles;
         for (r, mut hr) in self.h.axis_iter_mut(Axis(0)).enumerate() {
             let br = self.base.row(r / pp);
@@ -210,6 +234,20 @@ impl<T: Scalar> ConditionalField<T> for VelocityField<'_, T> {
         let od = out.raw_dim();
         out.assign(&p.get(ids.b_out).broadcast(od).expect("bias broadcast"));
         general_mat_mul(T::one(), &self.h, p.get(ids.w_out), T::one(), &mut out);
+        self.scale_output(t, out);
+    }
+}
+
+impl<T: Scalar> VelocityField<'_, T> {
+    /// The fused f32 evaluator of the current parameters (`None` for f64 or without SIMD).
+    fn fuse(&self) -> Option<FusedVelocityNet> {
+        let (ids, p) = (&self.net.ids, self.params);
+        let f = |id| T::as_f32(p.get(id).view());
+        let blocks: Option<Vec<_>> = ids.blocks.iter().map(|&(w, b)| Some((f(w)?, f(b)?))).collect();
+        FusedVelocityNet::new(f(ids.w_x)?, blocks?, f(ids.w_out)?, f(ids.b_out)?)
+    }
+
+    fn scale_output(&self, t: f64, mut out: ArrayViewMut2<T>) {
         if let Some(scale) = self.output_scale {
             let c = T::from_f64(scale(t));
             out.mapv_inplace(|v| v * c);

@@ -105,6 +105,20 @@ pub const MONTE_CARLO_Z: f64 = 4.5;
 
 // ---------------------------------------------------------------- policies and rl
 
+/// `|fast_tanh_f32(x) − tanh(x)|` over all x: Eigen documents ≈ 2e-7 for its rational fit, and
+/// the f32 ulp at |tanh| ≈ 1 is 6e-8, so 5e-7 is a handful of ulp (tests/policies_fast_gelu.rs
+/// checks it on a grid of [−10, 10]).
+pub const FAST_TANH_F32_ABS: f64 = 5e-7;
+
+/// `max |gelu'(z)|` of the tanh-form GELU: 1.128993 (at z ≈ 1.5; the minimum is −0.128993), found
+/// on a 1e-4 grid of [−10, 10]; rounded up.
+pub const GELU_LIPSCHITZ: f64 = 1.1290;
+
+/// The fused velocity net against its entrywise first-order rounding bound: the neglected terms
+/// are O(ε²) products, relative size ≤ (k+1)ε₃₂ ≈ 3e-5 of the bound at k = 256, and the f64
+/// reference's own rounding is ~1e-16 of the magnitudes; 1.01 covers both.
+pub const FUSED_NET_SECOND_ORDER: f64 = 1.01;
+
 // ---------------------------------------------------------------- linalg (packed GEMM)
 
 /// Packed f32 GEMM vs matrixmultiply, per output entry: each computes `Σ_p a_p w_p (+ b)` in f32
