@@ -3,7 +3,7 @@
 //! sweep gives `∇_a min(Q_1, Q_2)` for all `B·K` rows (at a tie the gradient follows the
 //! autodiff `minimum`'s rule).
 
-use ndarray::{ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
 use super::critic_net::CriticScratch;
 use super::twin_critic::TwinCritic;
@@ -17,6 +17,9 @@ pub struct CriticActionValue<'a, T: Scalar> {
     obs: ArrayView2<'a, T>,
     tape: &'a mut Tape<T>,
     scratch: CriticScratch<T>,
+    /// The second critic's values and gradients on the fused path.
+    q2: Array1<T>,
+    grad2: Array2<T>,
 }
 
 impl<'a, T: Scalar> CriticActionValue<'a, T> {
@@ -27,7 +30,60 @@ impl<'a, T: Scalar> CriticActionValue<'a, T> {
             obs,
             tape,
             scratch: CriticScratch::default(),
+            q2: Array1::zeros(0),
+            grad2: Array2::zeros((0, 0)),
         }
+    }
+
+    /// The fused f32 path ([`super::critic_fused`]): each critic's `Q` and `∇_a Q`, then
+    /// `min` with the tape's tie rule (`∂ min(q_1, q_2)/∂q_i` is 1 for the smaller, ½ each at a
+    /// tie, none for a NaN). Returns `false` (nothing written) for f64 or without the SIMD kernels.
+    fn evaluate_fused(
+        &mut self,
+        actions: ArrayView2<T>,
+        n: usize,
+        q: ArrayViewMut1<T>,
+        grad_q: ArrayViewMut2<T>,
+    ) -> bool {
+        let [online_1, online_2] = &self.critic.online;
+        let net = &self.critic.net;
+        let (Some(c1), Some(c2)) = (net.fused(online_1, self.obs), net.fused(online_2, self.obs))
+        else {
+            return false;
+        };
+        if self.grad2.dim() != actions.dim() {
+            self.q2 = Array1::zeros(actions.nrows());
+            self.grad2 = Array2::zeros(actions.dim());
+        }
+        let (Some(a), Some(mut q1), Some(mut g1), Some(mut q2), Some(mut g2)) = (
+            T::as_f32(actions),
+            T::as_f32_mut(q),
+            T::as_f32_mut(grad_q),
+            T::as_f32_mut(self.q2.view_mut()),
+            T::as_f32_mut(self.grad2.view_mut()),
+        ) else {
+            unreachable!("the fused critic exists for f32 only")
+        };
+        c1.evaluate(n, a, q1.view_mut(), Some(g1.view_mut()));
+        c2.evaluate(n, a, q2.view_mut(), Some(g2.view_mut()));
+        for ((q1, q2), (mut g1, g2)) in q1
+            .iter_mut()
+            .zip(q2.iter())
+            .zip(g1.rows_mut().into_iter().zip(g2.rows()))
+        {
+            // The tape's `minimum` exactly: the value is `f32::min` (a NaN operand yields the
+            // other), the gradient `share(q_1, q_2)·g_1 + share(q_2, q_1)·g_2`, where a NaN
+            // gets no share on either side.
+            if *q2 < *q1 {
+                g1.assign(&g2);
+            } else if *q2 == *q1 {
+                g1.zip_mut_with(&g2, |a, &b| *a = 0.5 * *a + 0.5 * b);
+            } else if !(*q1 < *q2) {
+                g1.fill(0.0);
+            }
+            *q1 = q1.min(*q2);
+        }
+        true
     }
 }
 
@@ -45,6 +101,9 @@ impl<T: Scalar> ActionValue<T> for CriticActionValue<'_, T> {
             self.obs.nrows() * samples_per_state,
             "actions must have B·K rows"
         );
+        if self.evaluate_fused(actions, samples_per_state, q.view_mut(), grad_q.view_mut()) {
+            return;
+        }
         let tape = &mut *self.tape;
         tape.clear();
         let a = tape.leaf_view(actions);

@@ -10,6 +10,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, ArrayViewMut1, s};
 use rand::Rng;
 
+use super::critic_fused::{CriticWeights, FusedCritic};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
 use crate::nn::{Init, ParamId, Params};
@@ -139,6 +140,24 @@ impl CriticNet {
             }
         }
         q.assign(&scratch.out.column(0));
+    }
+
+    /// The fused f32 evaluator of this critic at the states `obs` (`None` for f64, or on a CPU
+    /// without the packed-GEMM kernels: callers keep the layer-by-layer path).
+    pub fn fused<T: Scalar>(&self, params: &Params<T>, obs: ArrayView2<T>) -> Option<FusedCritic> {
+        let f = |id: ParamId| T::as_f32(params.get(id).view());
+        let (last, hidden) = self.layers.split_last().expect("an output layer");
+        let weights = CriticWeights {
+            w_obs: f(self.w_obs)?,
+            w_action: f(self.w_action)?,
+            b_in: f(self.b_in)?,
+            hidden: hidden
+                .iter()
+                .map(|&(w, b)| Some((f(w)?, f(b)?)))
+                .collect::<Option<_>>()?,
+            out: (f(last.0)?, f(last.1)?),
+        };
+        FusedCritic::new(&weights, T::as_f32(obs)?)
     }
 
     /// Records `Q(s, a)` on `tape` (`B × 1`), with the parameters as leaves (`as_leaves`, to

@@ -21,6 +21,7 @@ pub use config::{ConfigError, TrainConfig};
 pub mod agent;
 pub mod build;
 pub mod critic_action_value;
+pub mod critic_fused;
 pub mod critic_net;
 pub mod evaluate;
 pub mod generative_agent;

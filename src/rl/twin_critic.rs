@@ -113,6 +113,18 @@ impl<T: Scalar> TwinCritic<T> {
             self.q_b = Array1::zeros(rows);
         }
         let nets = if target { &self.target } else { &self.online };
+        if let (Some(c1), Some(c2), Some(a), Some(qa), Some(qb)) = (
+            self.net.fused(&nets[0], obs),
+            self.net.fused(&nets[1], obs),
+            T::as_f32(actions),
+            T::as_f32_mut(out.view_mut()),
+            T::as_f32_mut(self.q_b.view_mut()),
+        ) {
+            c1.evaluate(n, a, qa, None);
+            c2.evaluate(n, a, qb, None);
+            out.zip_mut_with(&self.q_b, |a, &b| *a = a.min(b));
+            return;
+        }
         self.net
             .q_values(&nets[0], obs, actions, n, &mut self.scratch, out.view_mut());
         self.net.q_values(

@@ -1,0 +1,205 @@
+//! One critic's `Q(s_b, a_r)` and `∇_a Q` in f32, fused and blocked by rows, for the many
+//! actions scored per state (particles when acting, the estimator's `B·K` reverse samples).
+//!
+//! Layer by layer (the generic path of [`super::critic_net::CriticNet`] and the tape), each
+//! `25600 × 256 × 256` product repacks its operands and every layer makes elementwise passes
+//! over 26 MB buffers; `perf` put the critic at ≈ 45 % of a `paper` update once sampling was
+//! fused. Here each block of [`BLOCK_ROWS`] rows runs forward and backward while its
+//! activations stay in the core's cache:
+//!
+//! - forward: `h_0 = relu(c_b + Σ_j a_j W_a[j])` with `c_b = s_b·W_s + b_0` (axpys),
+//!   `h_l = relu(h_{l−1}·W_l + b_l)` on the packed-weight kernel with the bias and ReLU fused,
+//!   `Q = h_L·w + b` (a dot product);
+//! - backward (the chain rule of the same network, ReLU derivative 0 at 0 as in the tape):
+//!   `g_L = w ⊙ [h_L > 0]`, `g_{l−1} = (g_l·W_lᵀ) ⊙ [h_{l−1} > 0]` (packed `W_lᵀ`),
+//!   `∂Q/∂a_j = ⟨g_0, W_a[j]⟩`.
+//!
+//! Every row goes through the same operations whatever block and thread computes it, so the
+//! results are bit-identical across thread counts.
+
+use std::cell::RefCell;
+
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
+use rayon::prelude::*;
+
+use crate::linalg::narrow::{SMALL_N, axpy, dots};
+use crate::linalg::packed::{Epilogue, Isa, PackedWeights, packed_gemm_serial};
+
+/// Rows per block (a multiple of the AVX-512 tile height 12).
+pub const BLOCK_ROWS: usize = 96;
+
+thread_local! {
+    /// Activations and cotangents of the block a thread is working on (grown, then reused).
+    static BLOCK: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One critic's weights laid out for the fused evaluation, and its states' row constants.
+pub struct FusedCritic {
+    isa: Isa,
+    /// `c_b = s_b·W_s + b_0`, `B × H`.
+    row_const: Array2<f32>,
+    /// `W_a`, `d × H`.
+    w_a: Array2<f32>,
+    /// Hidden layers after the first: packed `W_l`, packed `W_lᵀ`, `b_l`.
+    hidden: Vec<(PackedWeights, PackedWeights, Vec<f32>)>,
+    /// Output weights (`H`) and bias.
+    w_out: Vec<f32>,
+    b_out: f32,
+}
+
+/// The layers of a critic as f32 views: first-layer blocks, hidden `(W, b)`, output `(w, b)`.
+pub struct CriticWeights<'a> {
+    /// `W_s`, `obs_dim × H`.
+    pub w_obs: ArrayView2<'a, f32>,
+    /// `W_a`, `d × H`.
+    pub w_action: ArrayView2<'a, f32>,
+    /// `b_0`, `1 × H`.
+    pub b_in: ArrayView2<'a, f32>,
+    /// Hidden layers after the first, `(H × H, 1 × H)`.
+    pub hidden: Vec<(ArrayView2<'a, f32>, ArrayView2<'a, f32>)>,
+    /// Output layer `(H × 1, 1 × 1)`.
+    pub out: (ArrayView2<'a, f32>, ArrayView2<'a, f32>),
+}
+
+impl FusedCritic {
+    /// Packs the weights and computes the row constants of `obs` (`B × obs_dim`); `None` when
+    /// the CPU has neither SIMD kernel of [`crate::linalg::packed`].
+    pub fn new(weights: &CriticWeights<'_>, obs: ArrayView2<'_, f32>) -> Option<Self> {
+        let isa = Isa::detect()?;
+        let row_const = obs.dot(&weights.w_obs) + &weights.b_in;
+        Some(FusedCritic {
+            isa,
+            row_const,
+            w_a: weights.w_action.to_owned(),
+            hidden: weights
+                .hidden
+                .iter()
+                .map(|(w, b)| {
+                    (
+                        PackedWeights::pack(*w),
+                        PackedWeights::pack(w.t()),
+                        b.iter().copied().collect(),
+                    )
+                })
+                .collect(),
+            w_out: weights.out.0.iter().copied().collect(),
+            b_out: weights.out.1[[0, 0]],
+        })
+    }
+
+    /// `q[r] = Q(s_{r/n}, a_r)` and, when `grad` is given, `grad[r] = ∇_a Q(s_{r/n}, a_r)`.
+    ///
+    /// # Panics
+    /// If `actions` does not have `B·n` rows of `d`, or `q` / `grad` do not match it.
+    #[track_caller]
+    pub fn evaluate(
+        &self,
+        n: usize,
+        actions: ArrayView2<'_, f32>,
+        mut q: ArrayViewMut1<'_, f32>,
+        grad: Option<ArrayViewMut2<'_, f32>>,
+    ) {
+        let (d, rows) = (self.w_a.nrows(), actions.nrows());
+        assert!(
+            actions.ncols() == d && rows == self.row_const.nrows() * n && q.len() == rows,
+            "fused critic: actions {:?}, {} Q values, {} states × {n}",
+            actions.dim(),
+            q.len(),
+            self.row_const.nrows()
+        );
+        let q_blocks = q.axis_chunks_iter_mut(Axis(0), BLOCK_ROWS);
+        let a_blocks = actions.axis_chunks_iter(Axis(0), BLOCK_ROWS);
+        match grad {
+            Some(mut g) => {
+                assert_eq!(g.dim(), actions.dim(), "fused critic: gradient shape");
+                let jobs: Vec<_> = a_blocks
+                    .zip(q_blocks)
+                    .zip(g.axis_chunks_iter_mut(Axis(0), BLOCK_ROWS))
+                    .enumerate()
+                    .collect();
+                jobs.into_par_iter().for_each(|(i, ((a, q), g))| {
+                    self.block(i * BLOCK_ROWS, n, a, q, Some(g));
+                });
+            }
+            None => {
+                let jobs: Vec<_> = a_blocks.zip(q_blocks).enumerate().collect();
+                jobs.into_par_iter()
+                    .for_each(|(i, (a, q))| self.block(i * BLOCK_ROWS, n, a, q, None));
+            }
+        }
+    }
+
+    fn block(
+        &self,
+        first_row: usize,
+        n: usize,
+        a: ArrayView2<'_, f32>,
+        mut q: ArrayViewMut1<'_, f32>,
+        grad: Option<ArrayViewMut2<'_, f32>>,
+    ) {
+        let (rows, (d, h)) = (a.nrows(), self.w_a.dim());
+        let layers = self.hidden.len() + 1;
+        let size = rows * h;
+        BLOCK.with_borrow_mut(|buf| {
+            // `layers` activations, then two cotangent buffers.
+            if buf.len() < (layers + 2) * size {
+                buf.resize((layers + 2) * size, 0.0);
+            }
+            let (acts, cot) = buf[..(layers + 2) * size].split_at_mut(layers * size);
+            let h0 = &mut acts[..size];
+            for (i, hr) in h0.chunks_exact_mut(h).enumerate() {
+                let c = self.row_const.row((first_row + i) / n);
+                hr.copy_from_slice(c.as_slice().expect("owned rows"));
+                for j in 0..d {
+                    axpy(a[[i, j]], self.w_a.row(j).as_slice().expect("owned rows"), hr);
+                }
+                hr.iter_mut().for_each(|v| *v = v.max(0.0));
+            }
+            for (l, (w, _, b)) in self.hidden.iter().enumerate() {
+                let (prev, next) = acts.split_at_mut((l + 1) * size);
+                let x = ArrayView2::from_shape((rows, h), &prev[l * size..]).expect("block");
+                let y = ArrayViewMut2::from_shape((rows, h), &mut next[..size]).expect("block");
+                packed_gemm_serial(x, w, Epilogue::BiasRelu(b), y, self.isa);
+            }
+            let last = &acts[(layers - 1) * size..layers * size];
+            let mut y = [0f32; 1];
+            for (hr, qr) in last.chunks_exact(h).zip(q.iter_mut()) {
+                dots(hr, &[&self.w_out], &mut y);
+                *qr = y[0] + self.b_out;
+            }
+            let Some(mut grad) = grad else { return };
+            let (g, g_next) = cot.split_at_mut(size);
+            for (gr, hr) in g.chunks_exact_mut(h).zip(last.chunks_exact(h)) {
+                for ((g, &hv), &w) in gr.iter_mut().zip(hr).zip(&self.w_out) {
+                    *g = if hv > 0.0 { w } else { 0.0 };
+                }
+            }
+            let (mut g, mut g_next) = (g, g_next);
+            for (l, (_, wt, _)) in self.hidden.iter().enumerate().rev() {
+                let gv = ArrayView2::from_shape((rows, h), &*g).expect("block");
+                let out = ArrayViewMut2::from_shape((rows, h), &mut *g_next).expect("block");
+                packed_gemm_serial(gv, wt, Epilogue::None, out, self.isa);
+                let below = &acts[l * size..(l + 1) * size];
+                for (gv, &hv) in g_next.iter_mut().zip(below) {
+                    if hv <= 0.0 {
+                        *gv = 0.0;
+                    }
+                }
+                std::mem::swap(&mut g, &mut g_next);
+            }
+            let mut cols: [&[f32]; SMALL_N] = [&[]; SMALL_N];
+            let mut out = [0f32; SMALL_N];
+            for (gr, mut ar) in g.chunks_exact(h).zip(grad.rows_mut()) {
+                for j0 in (0..d).step_by(SMALL_N) {
+                    let width = (d - j0).min(SMALL_N);
+                    for (q, col) in cols.iter_mut().enumerate().take(width) {
+                        *col = self.w_a.row(j0 + q).to_slice().expect("owned rows");
+                    }
+                    dots(gr, &cols[..width], &mut out[..width]);
+                    ar.slice_mut(ndarray::s![j0..j0 + width])
+                        .assign(&ArrayView1::from(&out[..width]));
+                }
+            }
+        });
+    }
+}
