@@ -83,7 +83,7 @@ fn euler_matches_hand_recursion_and_heun_is_second_order() {
 }
 
 #[test]
-fn selection_probabilities_are_a_stable_softmax() {
+fn rfm_eq_particle_selection_probabilities_are_a_stable_softmax() {
     let q = Array1::from(vec![1.0f64, 2.0, 0.5, 2.0]);
     let mut p = Vec::new();
     selection_probabilities(q.view(), 0.5, &mut p);
@@ -100,7 +100,7 @@ fn selection_probabilities_are_a_stable_softmax() {
 }
 
 #[test]
-fn softmax_selection_frequencies_match_probabilities_and_argmax_is_the_max() {
+fn rfm_eq_particle_selection_frequencies_match_probabilities_and_argmax_is_the_max() {
     let q = Array1::from(vec![0.0f64, 0.1, 0.3, -0.2, 0.0, 0.1, 0.3, -0.2]);
     let (temperature, particles) = (0.2, 4);
     let mut probs = Vec::new();

@@ -29,7 +29,7 @@ fn erf(x: f64) -> f64 {
 }
 
 #[test]
-fn tanh_gaussian_logprob_matches_numeric_density() {
+fn rfm_eq_tanh_gaussian_logprob_matches_numeric_density() {
     // Central difference with h = 1e-4: truncation error h²/6 · |p''| ≲ 1e-7 here, rounding
     // error of the series erf ≲ 1e-9 / 2h = 5e-6 absolute; relative tolerance 1e-4 where the
     // density exceeds 0.1.
@@ -56,7 +56,7 @@ fn tanh_gaussian_logprob_matches_numeric_density() {
 }
 
 #[test]
-fn tanh_gaussian_logprob_tape_equals_reference() {
+fn rfm_eq_tanh_gaussian_logprob_tape_equals_reference() {
     let mut rng = ChaCha8Rng::seed_from_u64(4);
     let mut params = Params::<f64>::new();
     let policy = TanhGaussianPolicy::new(3, 2, 8, 2, &mut params, &mut rng);

@@ -116,7 +116,7 @@ fn reference(
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
-    /// tag: policy.velocity-net — the fused f32 evaluation computes the network of
+    /// The fused f32 evaluation computes the network of
     /// `velocity_net.rs` (first layer from the row constants, residual GELU blocks, output),
     /// row `r` conditioned on state `r / P`, for any shape, including ragged last blocks.
     #[test]

@@ -129,7 +129,7 @@ fn reference(c: &Critic, obs: ArrayView2<'_, f32>, n: usize, a: ArrayView2<'_, f
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
-    /// tag: rl.critic — the fused critic computes the critic of `critic_net.rs` and its action
+    /// The fused critic computes the critic of `critic_net.rs` and its action
     /// gradient (the tape's chain rule, ReLU derivative 0 at 0), row `r` at state `r / n`.
     #[test]
     fn fused_critic_q_and_action_gradient_equal_the_layerwise_network_within_f32_rounding(

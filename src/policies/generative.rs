@@ -143,6 +143,7 @@ impl GenerativePolicy {
         velocity: ArrayView2<T>,
         mut out: ArrayViewMut2<T>,
     ) {
+        // [RFM:Eq.policy-regression-target] velocity / ε = μ̂_0 / score = −μ̂_0/β_t
         match self.kind {
             GenerativeKind::Flow(_) => out.assign(&velocity),
             GenerativeKind::VpEpsilon(_) => out.assign(&mu_0),

@@ -28,6 +28,7 @@ pub enum Selection {
 /// If `q` is empty or `temperature ≤ 0`.
 #[track_caller]
 pub fn selection_probabilities<T: Scalar>(q: ArrayView1<T>, temperature: f64, out: &mut Vec<f64>) {
+    // [RFM:Eq.particle-selection] π_p = exp((Q_p − max Q)/λ) / Σ_q exp((Q_q − max Q)/λ)
     assert!(!q.is_empty(), "no particles to choose from");
     assert!(
         temperature > 0.0,

@@ -36,7 +36,7 @@ pub fn log_prob_reference(mean: &[f64], log_std: &[f64], u: &[f64]) -> f64 {
     let mut lp = 0.0;
     for j in 0..u.len() {
         let eps = (u[j] - mean[j]) / log_std[j].exp();
-        // change of variables a = tanh(u)
+        // [RFM:Eq.tanh-gaussian-logprob] change of variables a = tanh(u)
         lp += -0.5 * eps * eps - log_std[j] - half_log_2pi - log_sech2(u[j]);
     }
     lp

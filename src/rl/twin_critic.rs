@@ -153,7 +153,7 @@ impl<T: Scalar> TwinCritic<T> {
             self.q_a = Array1::zeros(b);
             self.y = Array2::zeros((b, 1));
         }
-        // TD target (not a paper equation): y = r + γ (1 − terminated) min_i Q̄_i(s', a')
+        // [RFM:Eq.td-target] y = r + γ (1 − terminated) (min_i Q̄_i(s', a') + bonus)
         let mut q_next = std::mem::take(&mut self.q_a);
         self.q_min(
             true,
