@@ -23,7 +23,9 @@ pub trait Scalar:
     /// paths (packed GEMM, fused sampling) reach generic data without pointer casts.
     fn as_f32<'a, D: Dimension>(v: ArrayView<'a, Self, D>) -> Option<ArrayView<'a, f32, D>>;
     /// Mutable [`Scalar::as_f32`].
-    fn as_f32_mut<'a, D: Dimension>(v: ArrayViewMut<'a, Self, D>) -> Option<ArrayViewMut<'a, f32, D>>;
+    fn as_f32_mut<'a, D: Dimension>(
+        v: ArrayViewMut<'a, Self, D>,
+    ) -> Option<ArrayViewMut<'a, f32, D>>;
 
     /// Raw general matrix multiply `C ← α A B + β C` through `matrixmultiply`
     /// (`sgemm` for `f32`, `dgemm` for `f64`; both cores with its `threading` feature).
@@ -73,7 +75,9 @@ impl Scalar for f32 {
         Some(v)
     }
     #[inline(always)]
-    fn as_f32_mut<'a, D: Dimension>(v: ArrayViewMut<'a, Self, D>) -> Option<ArrayViewMut<'a, f32, D>> {
+    fn as_f32_mut<'a, D: Dimension>(
+        v: ArrayViewMut<'a, Self, D>,
+    ) -> Option<ArrayViewMut<'a, f32, D>> {
         Some(v)
     }
     #[inline(always)]
@@ -116,7 +120,9 @@ impl Scalar for f64 {
         None
     }
     #[inline(always)]
-    fn as_f32_mut<'a, D: Dimension>(_: ArrayViewMut<'a, Self, D>) -> Option<ArrayViewMut<'a, f32, D>> {
+    fn as_f32_mut<'a, D: Dimension>(
+        _: ArrayViewMut<'a, Self, D>,
+    ) -> Option<ArrayViewMut<'a, f32, D>> {
         None
     }
     #[inline(always)]

@@ -16,7 +16,10 @@ fn fast_tanh_is_within_a_few_ulp_of_libm() {
         let err = (fast_tanh_f32(x) as f64 - (x as f64).tanh()).abs();
         worst = worst.max(err);
     }
-    assert!(worst < FAST_TANH_F32_ABS, "max |fast_tanh − tanh| = {worst}");
+    assert!(
+        worst < FAST_TANH_F32_ABS,
+        "max |fast_tanh − tanh| = {worst}"
+    );
     assert_eq!(fast_tanh_f32(0.0), 0.0);
     assert_eq!(fast_tanh_f32(40.0), 1.0);
     assert_eq!(fast_tanh_f32(-40.0), -1.0);

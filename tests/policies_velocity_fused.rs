@@ -10,8 +10,9 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rfm::linalg::packed::MAX_BLOCK_ROWS;
 use rfm::policies::fast_gelu::gelu;
-use rfm::policies::velocity_fused::{BLOCK_ROWS, FusedVelocityNet};
+use rfm::policies::velocity_fused::FusedVelocityNet;
 
 const EPS: f64 = f32::EPSILON as f64;
 
@@ -152,7 +153,7 @@ proptest! {
 fn fused_velocity_net_rows_are_bit_identical_across_threads_and_block_offsets() {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
     let (states, particles, d, h) = (13, 17, 6, 64); // 221 rows: three blocks, ragged
-    assert!(states * particles > 2 * BLOCK_ROWS);
+    assert!(states * particles > 2 * MAX_BLOCK_ROWS);
     let n = net(&mut rng, d, h, 2);
     let Some(f) = fused(&n) else { return };
     let row_const = uniform(&mut rng, (states, h), 1.0);
@@ -171,7 +172,11 @@ fn fused_velocity_net_rows_are_bit_identical_across_threads_and_block_offsets() 
     let bits = |a: &Array2<f32>| a.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&one), bits(&two), "1 vs 2 threads");
     // Drop the first state: every remaining row moves by `particles` rows, across blocks.
-    let shifted = run(2, row_const.slice(s![1.., ..]), x.slice(s![particles.., ..]));
+    let shifted = run(
+        2,
+        row_const.slice(s![1.., ..]),
+        x.slice(s![particles.., ..]),
+    );
     assert_eq!(
         bits(&shifted),
         bits(&two.slice(s![particles.., ..]).to_owned()),

@@ -12,8 +12,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
 use rfm::estimators::ActionValue;
+use rfm::linalg::packed::MAX_BLOCK_ROWS;
 use rfm::rl::critic_action_value::CriticActionValue;
-use rfm::rl::critic_fused::{BLOCK_ROWS, CriticWeights, FusedCritic};
+use rfm::rl::critic_fused::{CriticOutputs, CriticWeights, FusedCritic};
 use rfm::rl::twin_critic::{CriticSettings, TwinCritic};
 
 const EPS: f64 = f32::EPSILON as f64;
@@ -81,10 +82,20 @@ fn reference(c: &Critic, obs: ArrayView2<'_, f32>, n: usize, a: ArrayView2<'_, f
     let rows = a.nrows();
     let (o, h) = c.w_obs.dim();
     // Row constants `s·W_s + b` (computed in f32 by ndarray's dot: γ_{o+1}).
-    let [rc, rc_e] = product(&f64s(obs), &Array2::zeros((obs.nrows(), o)), &f64s(c.w_obs.view()), &f64s(c.b_in.view()));
+    let [rc, rc_e] = product(
+        &f64s(obs),
+        &Array2::zeros((obs.nrows(), o)),
+        &f64s(c.w_obs.view()),
+        &f64s(c.b_in.view()),
+    );
     let rep = |m: &Array2<f64>| Array2::from_shape_fn((rows, h), |(r, j)| m[[r / n, j]]);
     let (rc, rc_e) = (rep(&rc), rep(&rc_e));
-    let [za, za_e] = product(&f64s(a), &Array2::zeros(a.dim()), &f64s(c.w_action.view()), &Array2::zeros((1, h)));
+    let [za, za_e] = product(
+        &f64s(a),
+        &Array2::zeros(a.dim()),
+        &f64s(c.w_action.view()),
+        &Array2::zeros((1, h)),
+    );
     let z = &rc + &za;
     let d = a.ncols();
     let mut ze = rc_e + za_e + (rc.mapv(f64::abs) + za.mapv(f64::abs)) * ((d + 1) as f64 * EPS);
@@ -101,7 +112,14 @@ fn reference(c: &Critic, obs: ArrayView2<'_, f32>, n: usize, a: ArrayView2<'_, f
     let w_out = f64s(c.out.0.view());
     let [q, q_e] = product(&x, &ze, &w_out, &f64s(c.out.1.view()));
     let ambiguous = (0..rows)
-        .map(|r| zs.iter().zip(&zes).any(|(z, e)| z.row(r).iter().zip(e.row(r)).any(|(z, e)| z.abs() <= 2.0 * e)))
+        .map(|r| {
+            zs.iter().zip(&zes).any(|(z, e)| {
+                z.row(r)
+                    .iter()
+                    .zip(e.row(r))
+                    .any(|(z, e)| z.abs() <= 2.0 * e)
+            })
+        })
         .collect();
     // Backward with the f64 masks (rows whose masks could differ are excluded above).
     let mask = |z: &Array2<f64>| z.mapv(|v| if v > 0.0 { 1.0 } else { 0.0 });
@@ -145,13 +163,16 @@ proptest! {
         let c = critic(&mut rng, o, d, h, layers);
         let obs = uniform(&mut rng, (states, o), 1.0);
         let a = uniform(&mut rng, (states * n, d), 1.0);
-        let Some(f) = FusedCritic::new(&weights(&c), obs.view()) else { return Ok(()) };
+        let Some(f) = FusedCritic::new(&weights(&c), obs.view(), CriticOutputs::ValuesAndGradients) else { return Ok(()) };
         let mut q = Array1::<f32>::zeros(a.nrows());
         let mut grad = Array2::<f32>::zeros(a.dim());
         f.evaluate(n, a.view(), q.view_mut(), Some(grad.view_mut()));
         let mut q_only = Array1::<f32>::zeros(a.nrows());
         f.evaluate(n, a.view(), q_only.view_mut(), None);
         prop_assert_eq!(&q, &q_only, "Q must not depend on whether the gradient is asked for");
+        let values_only = FusedCritic::new(&weights(&c), obs.view(), CriticOutputs::Values).expect("same CPU");
+        values_only.evaluate(n, a.view(), q_only.view_mut(), None);
+        prop_assert_eq!(&q, &q_only, "a critic packed for values only gives the same Q");
         let want = reference(&c, obs.view(), n, a.view());
         for r in 0..a.nrows() {
             let tol = FUSED_NET_SECOND_ORDER * want.q_bound[r];
@@ -178,18 +199,36 @@ proptest! {
 fn twin_min_follows_the_smaller_critic_and_splits_ties_exactly() {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let (b, n, o, d) = (5, 41, 9, 4);
-    let settings = CriticSettings { hidden: 48, layers: 2, lr: 3e-4, gamma: 0.99, tau: 0.005, max_grad_norm: 0.0 };
+    let settings = CriticSettings {
+        hidden: 48,
+        layers: 2,
+        lr: 3e-4,
+        gamma: 0.99,
+        tau: 0.005,
+        max_grad_norm: 0.0,
+    };
     let mut twin = TwinCritic::<f32>::new(o, d, settings, &mut rng);
     let obs = uniform(&mut rng, (b, o), 1.0);
     let a = uniform(&mut rng, (b * n, d), 1.0);
     let single = |twin: &TwinCritic<f32>, i: usize| {
-        let f = twin.net.fused(&twin.online[i], obs.view()).expect("f32 on a SIMD CPU");
+        let f = twin
+            .net
+            .fused(
+                &twin.online[i],
+                obs.view(),
+                CriticOutputs::ValuesAndGradients,
+            )
+            .expect("f32 on a SIMD CPU");
         let mut q = Array1::<f32>::zeros(b * n);
         let mut g = Array2::<f32>::zeros((b * n, d));
         f.evaluate(n, a.view(), q.view_mut(), Some(g.view_mut()));
         (q, g)
     };
-    if twin.net.fused(&twin.online[0], obs.view()).is_none() {
+    if twin
+        .net
+        .fused(&twin.online[0], obs.view(), CriticOutputs::Values)
+        .is_none()
+    {
         return; // no SIMD kernel on this CPU: the tape path is used and tested elsewhere
     }
     let run = |twin: &TwinCritic<f32>| {
@@ -204,11 +243,20 @@ fn twin_min_follows_the_smaller_critic_and_splits_ties_exactly() {
     let (q, g) = run(&twin);
     let (mut from_1, mut from_2) = (0, 0);
     for r in 0..b * n {
-        let (qs, gs) = if q1[r] <= q2[r] { from_1 += 1; (q1[r], g1.row(r)) } else { from_2 += 1; (q2[r], g2.row(r)) };
+        let (qs, gs) = if q1[r] <= q2[r] {
+            from_1 += 1;
+            (q1[r], g1.row(r))
+        } else {
+            from_2 += 1;
+            (q2[r], g2.row(r))
+        };
         assert_eq!(q[r].to_bits(), qs.to_bits(), "row {r}");
         assert_eq!(g.row(r), gs, "row {r}");
     }
-    assert!(from_1 > 0 && from_2 > 0, "both critics must be the minimum somewhere");
+    assert!(
+        from_1 > 0 && from_2 > 0,
+        "both critics must be the minimum somewhere"
+    );
     let copy = twin.online[0].clone();
     twin.online[1].assign(&copy);
     let (q, g) = run(&twin);
@@ -220,24 +268,35 @@ fn twin_min_follows_the_smaller_critic_and_splits_ties_exactly() {
 fn fused_critic_rows_are_bit_identical_across_threads_and_block_offsets() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let (states, n, o, d, h) = (11, 23, 7, 5, 64); // 253 rows: three blocks, ragged
-    assert!(states * n > 2 * BLOCK_ROWS);
+    assert!(states * n > 2 * MAX_BLOCK_ROWS);
     let c = critic(&mut rng, o, d, h, 3);
     let obs = uniform(&mut rng, (states, o), 1.0);
     let a = uniform(&mut rng, (states * n, d), 1.0);
     let run = |threads: usize, obs: ArrayView2<'_, f32>, a: ArrayView2<'_, f32>| {
-        let f = FusedCritic::new(&weights(&c), obs)?;
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        let f = FusedCritic::new(&weights(&c), obs, CriticOutputs::ValuesAndGradients)?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
         let mut q = Array1::<f32>::zeros(a.nrows());
         let mut g = Array2::<f32>::zeros(a.dim());
         pool.install(|| f.evaluate(n, a, q.view_mut(), Some(g.view_mut())));
         Some((q, g))
     };
-    let Some((q2, g2)) = run(2, obs.view(), a.view()) else { return };
+    let Some((q2, g2)) = run(2, obs.view(), a.view()) else {
+        return;
+    };
     let (q1, g1) = run(1, obs.view(), a.view()).expect("same CPU");
     let bits = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(q1.as_slice().unwrap()), bits(q2.as_slice().unwrap()));
     assert_eq!(bits(g1.as_slice().unwrap()), bits(g2.as_slice().unwrap()));
     let (qs, gs) = run(2, obs.slice(s![1.., ..]), a.slice(s![n.., ..])).expect("same CPU");
-    assert_eq!(bits(qs.as_slice().unwrap()), bits(&q2.as_slice().unwrap()[n..]));
-    assert_eq!(bits(gs.as_slice().unwrap()), bits(&g2.as_slice().unwrap()[n * d..]));
+    assert_eq!(
+        bits(qs.as_slice().unwrap()),
+        bits(&q2.as_slice().unwrap()[n..])
+    );
+    assert_eq!(
+        bits(gs.as_slice().unwrap()),
+        bits(&g2.as_slice().unwrap()[n * d..])
+    );
 }

@@ -79,7 +79,14 @@ proptest! {
 fn rfm_eq_td_target_is_reward_plus_discounted_twin_min() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let (b, o, d, gamma) = (16, 5, 3, 0.97);
-    let settings = CriticSettings { hidden: 16, layers: 2, lr: 3e-4, gamma, tau: 0.005, max_grad_norm: 0.0 };
+    let settings = CriticSettings {
+        hidden: 16,
+        layers: 2,
+        lr: 3e-4,
+        gamma,
+        tau: 0.005,
+        max_grad_norm: 0.0,
+    };
     let mut twin = TwinCritic::<f64>::new(o, d, settings, &mut rng);
     let mut batch = Batch::zeros(b, o, d);
     batch.obs = random(&mut rng, (b, o));
@@ -94,7 +101,9 @@ fn rfm_eq_td_target_is_reward_plus_discounted_twin_min() {
         let mut tape = Tape::new();
         let s = tape.constant_view(batch.next_obs.view());
         let a = tape.constant_view(next_action.view());
-        let (qv, _) = twin.net.forward_tape(&mut tape, &twin.target[i], false, s, a);
+        let (qv, _) = twin
+            .net
+            .forward_tape(&mut tape, &twin.target[i], false, s, a);
         q.assign(&tape.value(qv).column(0));
     }
     let want: f64 = (0..b)
@@ -107,6 +116,9 @@ fn rfm_eq_td_target_is_reward_plus_discounted_twin_min() {
     let m = twin.update(&mut Tape::new(), &batch, next_action.view(), Some(&bonus));
     assert!(close(m.target_mean, want), "{} vs {want}", m.target_mean);
     // The bonus and the terminal mask matter: without them the mean differs.
-    let plain: f64 = (0..b).map(|r| batch.reward[[r, 0]] + gamma * q_bar[0][r].min(q_bar[1][r])).sum::<f64>() / b as f64;
+    let plain: f64 = (0..b)
+        .map(|r| batch.reward[[r, 0]] + gamma * q_bar[0][r].min(q_bar[1][r]))
+        .sum::<f64>()
+        / b as f64;
     assert!(!close(plain, want));
 }

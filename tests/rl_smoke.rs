@@ -318,7 +318,13 @@ fn non_finite_parameter_stops_the_run_and_keeps_the_last_good_checkpoint() {
     // step 200: which one depends on how the kernels propagate it (IEEE `max(NaN, 0) = 0` absorbs
     // it in a ReLU forward pass; it survives `0 · NaN` in the backward products).
     assert!(
-        matches!(e, TrainError::NonFinite { step: 201..=202, .. }),
+        matches!(
+            e,
+            TrainError::NonFinite {
+                step: 201..=202,
+                ..
+            }
+        ),
         "{msg}"
     );
     assert!(

@@ -19,6 +19,19 @@ pub const NR: usize = 32;
 /// Rows per parallel task (a multiple of both kernels' `MR`).
 const ROW_BLOCK: usize = 96;
 
+/// Most rows per block of the fused row-blocked networks (`policies::velocity_fused`,
+/// `rl::critic_fused`): a multiple of the AVX-512 tile height 12; two `96 × 256` f32 activation
+/// buffers take 192 KiB, inside a core's L2.
+pub const MAX_BLOCK_ROWS: usize = 96;
+
+/// Rows per block for `rows` rows on the current rayon pool: about four blocks per thread so
+/// that small batches (256 rows) still keep every thread busy, a multiple of 12, at most
+/// [`MAX_BLOCK_ROWS`]. Each row is computed alone, so the choice never changes a result.
+pub fn block_rows(rows: usize) -> usize {
+    let per_block = rows.div_ceil(4 * rayon::current_num_threads());
+    per_block.next_multiple_of(12).clamp(12, MAX_BLOCK_ROWS)
+}
+
 /// `W (k×n)` stored as `⌈n/NR⌉` panels, each `k × NR` row-major, zero-padded past `n`.
 #[derive(Clone, Debug, Default)]
 pub struct PackedWeights {

@@ -4,7 +4,7 @@
 //! [`super::velocity_net::VelocityField`]), each residual layer is one `8192 × 256 × 256` GEMM
 //! that repacks both operands, followed by elementwise passes over 8 MB buffers: `perf` put
 //! 87 % of a `paper` update inside that evaluation (presets.md). Here each block of
-//! [`BLOCK_ROWS`] rows runs the whole network while its activations stay in the core's cache:
+//! rows ([`block_rows`]: up to 96) runs the whole network while its activations stay in the core's cache:
 //!
 //! 1. `h = gelu(c_b + Σ_j x_j W_x[j])`, where `c_b = s_b·W_s + emb(λ)·W_λ + b_in + emb(t)·W_t`
 //!    is the row constant of state `b` at this step (the `d` columns of `x` as axpys);
@@ -22,11 +22,7 @@ use rayon::prelude::*;
 
 use super::fast_gelu::{add_gelu_f32, gelu_in_place_f32};
 use crate::linalg::narrow::{SMALL_N, axpy, dots};
-use crate::linalg::packed::{Epilogue, Isa, PackedWeights, packed_gemm_serial};
-
-/// Rows per block: a multiple of the AVX-512 tile height (12); `h` and `z` of a block take
-/// 2 × 96 × 256 × 4 B = 192 KiB, inside a core's L2.
-pub const BLOCK_ROWS: usize = 96;
+use crate::linalg::packed::{Epilogue, Isa, PackedWeights, block_rows, packed_gemm_serial};
 
 thread_local! {
     /// `h` and `z` of the block a thread is working on (grown once, then reused).
@@ -93,14 +89,15 @@ impl FusedVelocityNet {
             row_const.dim()
         );
         let row_const = row_const.as_standard_layout();
+        let block = block_rows(x.nrows());
         let blocks: Vec<_> = x
-            .axis_chunks_iter(Axis(0), BLOCK_ROWS)
-            .zip(out.axis_chunks_iter_mut(Axis(0), BLOCK_ROWS))
+            .axis_chunks_iter(Axis(0), block)
+            .zip(out.axis_chunks_iter_mut(Axis(0), block))
             .enumerate()
             .collect();
         blocks.into_par_iter().for_each(|(i, (xb, ob))| {
             BLOCK.with_borrow_mut(|buf| {
-                self.eval_block(&row_const.view(), i * BLOCK_ROWS, particles, xb, ob, buf)
+                self.eval_block(&row_const.view(), i * block, particles, xb, ob, buf)
             })
         });
     }

@@ -243,7 +243,11 @@ impl<T: Scalar> VelocityField<'_, T> {
     fn fuse(&self) -> Option<FusedVelocityNet> {
         let (ids, p) = (&self.net.ids, self.params);
         let f = |id| T::as_f32(p.get(id).view());
-        let blocks: Option<Vec<_>> = ids.blocks.iter().map(|&(w, b)| Some((f(w)?, f(b)?))).collect();
+        let blocks: Option<Vec<_>> = ids
+            .blocks
+            .iter()
+            .map(|&(w, b)| Some((f(w)?, f(b)?)))
+            .collect();
         FusedVelocityNet::new(f(ids.w_x)?, blocks?, f(ids.w_out)?, f(ids.b_out)?)
     }
 

@@ -5,6 +5,7 @@
 
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
+use super::critic_fused::CriticOutputs;
 use super::critic_net::CriticScratch;
 use super::twin_critic::TwinCritic;
 use crate::Scalar;
@@ -47,8 +48,11 @@ impl<'a, T: Scalar> CriticActionValue<'a, T> {
     ) -> bool {
         let [online_1, online_2] = &self.critic.online;
         let net = &self.critic.net;
-        let (Some(c1), Some(c2)) = (net.fused(online_1, self.obs), net.fused(online_2, self.obs))
-        else {
+        let outputs = CriticOutputs::ValuesAndGradients;
+        let (Some(c1), Some(c2)) = (
+            net.fused(online_1, self.obs, outputs),
+            net.fused(online_2, self.obs, outputs),
+        ) else {
             return false;
         };
         if self.grad2.dim() != actions.dim() {

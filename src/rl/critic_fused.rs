@@ -4,7 +4,7 @@
 //! Layer by layer (the generic path of [`super::critic_net::CriticNet`] and the tape), each
 //! `25600 × 256 × 256` product repacks its operands and every layer makes elementwise passes
 //! over 26 MB buffers; `perf` put the critic at ≈ 45 % of a `paper` update once sampling was
-//! fused. Here each block of [`BLOCK_ROWS`] rows runs forward and backward while its
+//! fused. Here each block of rows ([`block_rows`]: up to 96) runs forward and backward while its
 //! activations stay in the core's cache:
 //!
 //! - forward: `h_0 = relu(c_b + Σ_j a_j W_a[j])` with `c_b = s_b·W_s + b_0` (axpys),
@@ -23,14 +23,20 @@ use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis
 use rayon::prelude::*;
 
 use crate::linalg::narrow::{SMALL_N, axpy, dots};
-use crate::linalg::packed::{Epilogue, Isa, PackedWeights, packed_gemm_serial};
-
-/// Rows per block (a multiple of the AVX-512 tile height 12).
-pub const BLOCK_ROWS: usize = 96;
+use crate::linalg::packed::{Epilogue, Isa, PackedWeights, block_rows, packed_gemm_serial};
 
 thread_local! {
     /// Activations and cotangents of the block a thread is working on (grown, then reused).
     static BLOCK: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What a [`FusedCritic`] will be asked for: `∇_a Q` needs each hidden `Wᵀ` packed too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CriticOutputs {
+    /// `Q` only (particle scoring, TD targets).
+    Values,
+    /// `Q` and `∇_a Q` (the estimator).
+    ValuesAndGradients,
 }
 
 /// One critic's weights laid out for the fused evaluation, and its states' row constants.
@@ -40,8 +46,8 @@ pub struct FusedCritic {
     row_const: Array2<f32>,
     /// `W_a`, `d × H`.
     w_a: Array2<f32>,
-    /// Hidden layers after the first: packed `W_l`, packed `W_lᵀ`, `b_l`.
-    hidden: Vec<(PackedWeights, PackedWeights, Vec<f32>)>,
+    /// Hidden layers after the first: packed `W_l`, packed `W_lᵀ` (for gradients), `b_l`.
+    hidden: Vec<(PackedWeights, Option<PackedWeights>, Vec<f32>)>,
     /// Output weights (`H`) and bias.
     w_out: Vec<f32>,
     b_out: f32,
@@ -62,9 +68,13 @@ pub struct CriticWeights<'a> {
 }
 
 impl FusedCritic {
-    /// Packs the weights and computes the row constants of `obs` (`B × obs_dim`); `None` when
-    /// the CPU has neither SIMD kernel of [`crate::linalg::packed`].
-    pub fn new(weights: &CriticWeights<'_>, obs: ArrayView2<'_, f32>) -> Option<Self> {
+    /// Packs the weights for `outputs` and computes the row constants of `obs`
+    /// (`B × obs_dim`); `None` when the CPU has neither SIMD kernel of [`crate::linalg::packed`].
+    pub fn new(
+        weights: &CriticWeights<'_>,
+        obs: ArrayView2<'_, f32>,
+        outputs: CriticOutputs,
+    ) -> Option<Self> {
         let isa = Isa::detect()?;
         let row_const = obs.dot(&weights.w_obs) + &weights.b_in;
         Some(FusedCritic {
@@ -77,7 +87,8 @@ impl FusedCritic {
                 .map(|(w, b)| {
                     (
                         PackedWeights::pack(*w),
-                        PackedWeights::pack(w.t()),
+                        (outputs == CriticOutputs::ValuesAndGradients)
+                            .then(|| PackedWeights::pack(w.t())),
                         b.iter().copied().collect(),
                     )
                 })
@@ -90,7 +101,8 @@ impl FusedCritic {
     /// `q[r] = Q(s_{r/n}, a_r)` and, when `grad` is given, `grad[r] = ∇_a Q(s_{r/n}, a_r)`.
     ///
     /// # Panics
-    /// If `actions` does not have `B·n` rows of `d`, or `q` / `grad` do not match it.
+    /// If `actions` does not have `B·n` rows of `d`, or `q` / `grad` do not match it, or a
+    /// gradient is asked of a critic built for [`CriticOutputs::Values`].
     #[track_caller]
     pub fn evaluate(
         &self,
@@ -107,29 +119,34 @@ impl FusedCritic {
             q.len(),
             self.row_const.nrows()
         );
-        let q_blocks = q.axis_chunks_iter_mut(Axis(0), BLOCK_ROWS);
-        let a_blocks = actions.axis_chunks_iter(Axis(0), BLOCK_ROWS);
+        let block = block_rows(rows);
+        let q_blocks = q.axis_chunks_iter_mut(Axis(0), block);
+        let a_blocks = actions.axis_chunks_iter(Axis(0), block);
         match grad {
             Some(mut g) => {
                 assert_eq!(g.dim(), actions.dim(), "fused critic: gradient shape");
+                assert!(
+                    self.hidden.iter().all(|l| l.1.is_some()),
+                    "fused critic: built for CriticOutputs::Values, asked for ∇_a Q"
+                );
                 let jobs: Vec<_> = a_blocks
                     .zip(q_blocks)
-                    .zip(g.axis_chunks_iter_mut(Axis(0), BLOCK_ROWS))
+                    .zip(g.axis_chunks_iter_mut(Axis(0), block))
                     .enumerate()
                     .collect();
                 jobs.into_par_iter().for_each(|(i, ((a, q), g))| {
-                    self.block(i * BLOCK_ROWS, n, a, q, Some(g));
+                    self.run_block(i * block, n, a, q, Some(g));
                 });
             }
             None => {
                 let jobs: Vec<_> = a_blocks.zip(q_blocks).enumerate().collect();
                 jobs.into_par_iter()
-                    .for_each(|(i, (a, q))| self.block(i * BLOCK_ROWS, n, a, q, None));
+                    .for_each(|(i, (a, q))| self.run_block(i * block, n, a, q, None));
             }
         }
     }
 
-    fn block(
+    fn run_block(
         &self,
         first_row: usize,
         n: usize,
@@ -151,7 +168,11 @@ impl FusedCritic {
                 let c = self.row_const.row((first_row + i) / n);
                 hr.copy_from_slice(c.as_slice().expect("owned rows"));
                 for j in 0..d {
-                    axpy(a[[i, j]], self.w_a.row(j).as_slice().expect("owned rows"), hr);
+                    axpy(
+                        a[[i, j]],
+                        self.w_a.row(j).as_slice().expect("owned rows"),
+                        hr,
+                    );
                 }
                 hr.iter_mut().for_each(|v| *v = v.max(0.0));
             }
@@ -178,6 +199,7 @@ impl FusedCritic {
             for (l, (_, wt, _)) in self.hidden.iter().enumerate().rev() {
                 let gv = ArrayView2::from_shape((rows, h), &*g).expect("block");
                 let out = ArrayViewMut2::from_shape((rows, h), &mut *g_next).expect("block");
+                let wt = wt.as_ref().expect("checked in evaluate");
                 packed_gemm_serial(gv, wt, Epilogue::None, out, self.isa);
                 let below = &acts[l * size..(l + 1) * size];
                 for (gv, &hv) in g_next.iter_mut().zip(below) {

@@ -10,7 +10,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, ArrayViewMut1, s};
 use rand::Rng;
 
-use super::critic_fused::{CriticWeights, FusedCritic};
+use super::critic_fused::{CriticOutputs, CriticWeights, FusedCritic};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
 use crate::nn::{Init, ParamId, Params};
@@ -144,7 +144,12 @@ impl CriticNet {
 
     /// The fused f32 evaluator of this critic at the states `obs` (`None` for f64, or on a CPU
     /// without the packed-GEMM kernels: callers keep the layer-by-layer path).
-    pub fn fused<T: Scalar>(&self, params: &Params<T>, obs: ArrayView2<T>) -> Option<FusedCritic> {
+    pub fn fused<T: Scalar>(
+        &self,
+        params: &Params<T>,
+        obs: ArrayView2<T>,
+        outputs: CriticOutputs,
+    ) -> Option<FusedCritic> {
         let f = |id: ParamId| T::as_f32(params.get(id).view());
         let (last, hidden) = self.layers.split_last().expect("an output layer");
         let weights = CriticWeights {
@@ -157,7 +162,7 @@ impl CriticNet {
                 .collect::<Option<_>>()?,
             out: (f(last.0)?, f(last.1)?),
         };
-        FusedCritic::new(&weights, T::as_f32(obs)?)
+        FusedCritic::new(&weights, T::as_f32(obs)?, outputs)
     }
 
     /// Records `Q(s, a)` on `tape` (`B × 1`), with the parameters as leaves (`as_leaves`, to

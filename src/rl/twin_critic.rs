@@ -8,6 +8,7 @@
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1};
 use rand::Rng;
 
+use super::critic_fused::CriticOutputs;
 use super::critic_net::{CriticNet, CriticScratch};
 use super::replay::Batch;
 use crate::Scalar;
@@ -114,8 +115,8 @@ impl<T: Scalar> TwinCritic<T> {
         }
         let nets = if target { &self.target } else { &self.online };
         if let (Some(c1), Some(c2), Some(a), Some(qa), Some(qb)) = (
-            self.net.fused(&nets[0], obs),
-            self.net.fused(&nets[1], obs),
+            self.net.fused(&nets[0], obs, CriticOutputs::Values),
+            self.net.fused(&nets[1], obs, CriticOutputs::Values),
             T::as_f32(actions),
             T::as_f32_mut(out.view_mut()),
             T::as_f32_mut(self.q_b.view_mut()),
