@@ -59,92 +59,59 @@ pub trait Scalar:
 /// The dispatching GEMM lives in [`crate::linalg`]; re-exported here for existing callers.
 pub use crate::linalg::gemm;
 
-impl Scalar for f32 {
-    const NAME: &'static str = "f32";
-    const EPS: Self = f32::EPSILON;
-    #[inline(always)]
-    fn from_f64(x: f64) -> Self {
-        x as f32
-    }
-    #[inline(always)]
-    fn to_f64(self) -> f64 {
-        self as f64
-    }
-    #[inline(always)]
-    fn as_f32<'a, D: Dimension>(v: ArrayView<'a, Self, D>) -> Option<ArrayView<'a, f32, D>> {
-        Some(v)
-    }
-    #[inline(always)]
-    fn as_f32_mut<'a, D: Dimension>(
-        v: ArrayViewMut<'a, Self, D>,
-    ) -> Option<ArrayViewMut<'a, f32, D>> {
-        Some(v)
-    }
-    #[inline(always)]
-    unsafe fn gemm_raw(
-        m: usize,
-        k: usize,
-        n: usize,
-        alpha: Self,
-        a: *const Self,
-        rsa: isize,
-        csa: isize,
-        b: *const Self,
-        rsb: isize,
-        csb: isize,
-        beta: Self,
-        c: *mut Self,
-        rsc: isize,
-        csc: isize,
-    ) {
-        // SAFETY: forwarded contract of `Scalar::gemm_raw`.
-        unsafe {
-            matrixmultiply::sgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc)
+/// The two implementations differ only in the type, the matrixmultiply routine and whether
+/// the f32 views exist.
+macro_rules! impl_scalar {
+    ($t:ty, $gemm:path, |$v:ident| $as_f32:expr) => {
+        impl Scalar for $t {
+            const NAME: &'static str = stringify!($t);
+            const EPS: Self = <$t>::EPSILON;
+            #[inline(always)]
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline(always)]
+            fn as_f32<'a, D: Dimension>(
+                $v: ArrayView<'a, Self, D>,
+            ) -> Option<ArrayView<'a, f32, D>> {
+                $as_f32
+            }
+            #[inline(always)]
+            fn as_f32_mut<'a, D: Dimension>(
+                $v: ArrayViewMut<'a, Self, D>,
+            ) -> Option<ArrayViewMut<'a, f32, D>> {
+                $as_f32
+            }
+            #[inline(always)]
+            unsafe fn gemm_raw(
+                m: usize,
+                k: usize,
+                n: usize,
+                alpha: Self,
+                a: *const Self,
+                rsa: isize,
+                csa: isize,
+                b: *const Self,
+                rsb: isize,
+                csb: isize,
+                beta: Self,
+                c: *mut Self,
+                rsc: isize,
+                csc: isize,
+            ) {
+                // SAFETY: forwarded contract of `Scalar::gemm_raw`.
+                unsafe { $gemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc) }
+            }
         }
-    }
+    };
 }
 
-impl Scalar for f64 {
-    const NAME: &'static str = "f64";
-    const EPS: Self = f64::EPSILON;
-    #[inline(always)]
-    fn from_f64(x: f64) -> Self {
-        x
-    }
-    #[inline(always)]
-    fn to_f64(self) -> f64 {
-        self
-    }
-    #[inline(always)]
-    fn as_f32<'a, D: Dimension>(_: ArrayView<'a, Self, D>) -> Option<ArrayView<'a, f32, D>> {
-        None
-    }
-    #[inline(always)]
-    fn as_f32_mut<'a, D: Dimension>(
-        _: ArrayViewMut<'a, Self, D>,
-    ) -> Option<ArrayViewMut<'a, f32, D>> {
-        None
-    }
-    #[inline(always)]
-    unsafe fn gemm_raw(
-        m: usize,
-        k: usize,
-        n: usize,
-        alpha: Self,
-        a: *const Self,
-        rsa: isize,
-        csa: isize,
-        b: *const Self,
-        rsb: isize,
-        csb: isize,
-        beta: Self,
-        c: *mut Self,
-        rsc: isize,
-        csc: isize,
-    ) {
-        // SAFETY: forwarded contract of `Scalar::gemm_raw`.
-        unsafe {
-            matrixmultiply::dgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc)
-        }
-    }
-}
+impl_scalar!(f32, matrixmultiply::sgemm, |v| Some(v));
+impl_scalar!(f64, matrixmultiply::dgemm, |v| {
+    drop(v);
+    None
+});

@@ -153,6 +153,32 @@ impl<P: ProbabilityPath> ConditionalField<f64> for PointMass<P> {
     }
 }
 
+/// `n_rows` samples of the point mass at `m` by 20 steps of `method` on `path`, and the path's
+/// coefficients at the end time.
+fn sample_point_mass<P: ProbabilityPath + Copy>(
+    path: P,
+    m: f64,
+    t_min: f64,
+    method: DiffusionMethod,
+    n_rows: usize,
+    seed: u64,
+) -> (Array2<f64>, rfm::paths::PathCoefficients) {
+    let mut x = Array2::<f64>::zeros((n_rows, 1));
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut f = PointMass { path, m };
+    sample_diffusion(
+        &path,
+        &mut f,
+        20,
+        t_min,
+        method,
+        &mut rng,
+        x.view_mut(),
+        &mut DiffusionScratch::default(),
+    );
+    (x, path.coefficients(1.0 - t_min))
+}
+
 #[test]
 fn ddim_and_ddpm_reach_the_path_marginal_of_a_point_mass() {
     let t_min = 0.01;
@@ -161,36 +187,10 @@ fn ddim_and_ddpm_reach_the_path_marginal_of_a_point_mass() {
         // α_{t_min} ≈ 0.015, and on VE (α = 1) only for a target centred at 0. So VE uses m = 0.
         let m = if path_kind == 0 { 0.4 } else { 0.0 };
         let run = |method, n_rows: usize, seed: u64| {
-            let mut x = Array2::<f64>::zeros((n_rows, 1));
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
             if path_kind == 0 {
-                let path = VpPath::cosine();
-                let mut f = PointMass { path, m };
-                sample_diffusion(
-                    &path,
-                    &mut f,
-                    20,
-                    t_min,
-                    method,
-                    &mut rng,
-                    x.view_mut(),
-                    &mut DiffusionScratch::default(),
-                );
-                (x, path.coefficients(1.0 - t_min))
+                sample_point_mass(VpPath::cosine(), m, t_min, method, n_rows, seed)
             } else {
-                let path = VePath::default();
-                let mut f = PointMass { path, m };
-                sample_diffusion(
-                    &path,
-                    &mut f,
-                    20,
-                    t_min,
-                    method,
-                    &mut rng,
-                    x.view_mut(),
-                    &mut DiffusionScratch::default(),
-                );
-                (x, path.coefficients(1.0 - t_min))
+                sample_point_mass(VePath::default(), m, t_min, method, n_rows, seed)
             }
         };
         // With the exact ε̂ both samplers keep x_t on the path's marginal N(α_t m, β_t²):

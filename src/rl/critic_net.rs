@@ -96,25 +96,7 @@ impl CriticNet {
         let rows = actions.nrows();
         assert_eq!(rows, obs.nrows() * n, "actions must have B·n rows");
         assert_eq!(q.len(), rows, "one Q per action row");
-        let h = self.hidden;
-        resize(&mut scratch.base, obs.nrows(), h);
-        scratch.base.assign(
-            &params
-                .get(self.b_in)
-                .broadcast((obs.nrows(), h))
-                .expect("bias"),
-        );
-        general_mat_mul(
-            T::one(),
-            &obs,
-            params.get(self.w_obs),
-            T::one(),
-            &mut scratch.base,
-        );
-        resize(&mut scratch.h, rows, h);
-        for (r, mut row) in scratch.h.rows_mut().into_iter().enumerate() {
-            row.assign(&scratch.base.row(r / n));
-        }
+        self.repeated_state_part(params, obs, n, scratch);
         general_mat_mul(
             T::one(),
             &actions,
@@ -216,26 +198,7 @@ impl CriticNet {
         action: Var,
         scratch: &mut CriticScratch<T>,
     ) -> Var {
-        let h = self.hidden;
-        let rows = obs.nrows() * n;
-        resize(&mut scratch.base, obs.nrows(), h);
-        scratch.base.assign(
-            &params
-                .get(self.b_in)
-                .broadcast((obs.nrows(), h))
-                .expect("bias"),
-        );
-        general_mat_mul(
-            T::one(),
-            &obs,
-            params.get(self.w_obs),
-            T::one(),
-            &mut scratch.base,
-        );
-        resize(&mut scratch.h, rows, h);
-        for (r, mut row) in scratch.h.rows_mut().into_iter().enumerate() {
-            row.assign(&scratch.base.row(r / n));
-        }
+        self.repeated_state_part(params, obs, n, scratch);
         let base = tape.constant_view(scratch.h.view());
         let wa = tape.constant_view(params.get(self.w_action).view());
         let za = tape.matmul(action, wa);
@@ -252,6 +215,35 @@ impl CriticNet {
             };
         }
         hv
+    }
+}
+
+impl CriticNet {
+    /// `scratch.h[r] = s_{r/n}·W_s + b_0` for `B·n` rows: the state's part of the first layer,
+    /// computed once per state and repeated for its `n` actions.
+    fn repeated_state_part<T: Scalar>(
+        &self,
+        params: &Params<T>,
+        obs: ArrayView2<T>,
+        n: usize,
+        scratch: &mut CriticScratch<T>,
+    ) {
+        let (b, h) = (obs.nrows(), self.hidden);
+        resize(&mut scratch.base, b, h);
+        scratch
+            .base
+            .assign(&params.get(self.b_in).broadcast((b, h)).expect("bias"));
+        general_mat_mul(
+            T::one(),
+            &obs,
+            params.get(self.w_obs),
+            T::one(),
+            &mut scratch.base,
+        );
+        resize(&mut scratch.h, b * n, h);
+        for (r, mut row) in scratch.h.rows_mut().into_iter().enumerate() {
+            row.assign(&scratch.base.row(r / n));
+        }
     }
 }
 
