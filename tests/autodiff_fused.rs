@@ -1,6 +1,9 @@
 //! Fused primitives equal their composition from other primitives (values and gradients) where
 //! the composition is finite, and stay finite where the composition overflows (|x| up to 1e4).
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::tolerance::FUSED_VS_COMPOSED_F64;
@@ -106,7 +109,7 @@ fn mixed_err(a: f64, b: f64) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(seeded::cases(64))]
 
     #[test]
     fn fused_ops_equal_their_composition_where_it_is_finite(m in 1usize..5, n in 1usize..9, seed in any::<u64>()) {

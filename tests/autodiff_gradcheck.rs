@@ -1,6 +1,9 @@
 //! Every autodiff primitive and several composites pass the gradient checker in f64, on shapes,
 //! values and seeds drawn by proptest; f32 agrees with f64.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::tolerance::{F32_VS_F64, GRADCHECK_F64};
@@ -15,10 +18,7 @@ use rfm::autodiff::{Tape, Var};
 /// Cases per property: each case checks every primitive (~36), so 48 cases give ~1700 checks
 /// in well under a second in release.
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 48,
-        ..ProptestConfig::default()
-    }
+    seeded::cases(48)
 }
 
 fn mixed_err(a: f64, b: f64) -> f64 {

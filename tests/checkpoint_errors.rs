@@ -1,5 +1,8 @@
 //! Bad checkpoint files give specific errors that name the tensor and shapes, never panics.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 use ndarray::Array2;
 use proptest::prelude::*;
 use rfm::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter};
@@ -72,6 +75,8 @@ fn checkpoint_truncated_file_reports_lengths() {
 }
 
 proptest! {
+
+    #![proptest_config(seeded::cases(256))]
     /// Every proper prefix of a valid file is reported as truncated.
     #[test]
     fn checkpoint_every_truncation_is_reported(cut in 0usize..1000) {

@@ -1,6 +1,9 @@
 //! Checkpoints round-trip bit-exactly (f32 and f64, NaN and infinity bit patterns included) and
 //! are written atomically.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 use ndarray::Array2;
 use proptest::prelude::*;
 use rfm::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, load_params, save_params};
@@ -77,7 +80,7 @@ fn bits_f64(p: &Params<f64>) -> Vec<u64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(seeded::cases(64))]
 
     #[test]
     fn checkpoint_roundtrip_f32_is_bit_exact(

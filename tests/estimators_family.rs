@@ -2,6 +2,9 @@
 //! (rfm-math §3, §4, §7): weights and samples are read back from the estimator, everything
 //! else (∇ log p_1, s_0, s_1, the sums, the plug-in formula) is recomputed here from AnalyticQ.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::strategies::{any_path, multimodal_case};
@@ -95,7 +98,7 @@ fn check_classic(case: &Case, path: &PathKind, eta: f64) -> Result<(), TestCaseE
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(seeded::cases(64))]
 
     #[test]
     fn rfm_eq_noise_expectation_is_the_weighted_noise_mean(case in multimodal_case(), path in any_path()) {

@@ -1,5 +1,8 @@
 //! Exact identities of the family on the same samples (rfm-math §3–§5), on every path.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::strategies::{any_eta, any_path, multimodal_case};
@@ -10,7 +13,7 @@ use rfm::audit::checks_identities::{
 };
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(seeded::cases(96))]
 
     #[test]
     fn rfm_claim_eta_interpolation_is_exact_on_the_same_samples(

@@ -2,6 +2,9 @@
 //! are members of the RFM family. Each test compares two independent code paths on the same
 //! samples; the tolerance is round-off (`ROUNDOFF_RELATIVE`, see its derivation).
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::strategies::{gaussian_case, multimodal_case};
@@ -13,7 +16,7 @@ use rfm::audit::checks_prior::{
 };
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(seeded::cases(64))]
 
     #[test]
     fn rfm_claim_eta_zero_is_qne_on_vp(case in multimodal_case()) {

@@ -2,6 +2,9 @@
 //! edges (m, n not multiples of the tile, k = 1, m = 1), both transposes, every epilogue, every
 //! kernel the CPU runs; bit-identical results across kernels and across 1 and 2 rayon threads.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 #[allow(dead_code)]
 mod common;
 
@@ -110,7 +113,7 @@ fn check(a: ArrayView2<'_, f32>, w: ArrayView2<'_, f32>, bias: &[f32]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(seeded::cases(48))]
 
     #[test]
     fn packed_gemm_equals_matrixmultiply_for_any_shape_kernel_and_epilogue(

@@ -1,6 +1,9 @@
 //! Gradients of the networks through the public gradient checker (f64), with respect to the
 //! input and every parameter at once; activation scalar forms against the tape primitives.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::tolerance::{ACTIVATION_SCALAR_VS_TAPE_F64_ABS, NN_GRADCHECK_F64};
@@ -120,6 +123,8 @@ fn mlp_frozen_binding_gradcheck_of_the_input_only() {
 }
 
 proptest! {
+
+    #![proptest_config(seeded::cases(256))]
     /// The scalar forms of the fast paths equal the tape primitives: value and derivative.
     #[test]
     fn activation_scalar_forms_equal_tape_primitives(

@@ -1,6 +1,9 @@
 //! The MLP: tape forward and backward against the tape-free fast paths, in f64, for every
 //! activation; f32 against f64; no allocation in steady state.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::tolerance::{MLP_F32_VS_F64_REL, MLP_FAST_VS_TAPE_F64_REL};
@@ -42,7 +45,7 @@ fn act_strategy() -> impl Strategy<Value = Activation> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(seeded::cases(48))]
 
     /// Fast forward = tape forward; fast input VJP = tape input gradient; fused parameter
     /// gradients = tape parameter gradients.

@@ -1,5 +1,8 @@
 //! Adam against a hand computation, and the bias correction.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::tolerance::{OPTIM_F32_REL, OPTIM_F64_REL};
@@ -103,6 +106,8 @@ fn adam_defaults_are_optax_and_pytorch_defaults() {
 }
 
 proptest! {
+
+    #![proptest_config(seeded::cases(256))]
     /// Bias correction: the first step moves every coordinate by `lr·g/(|g| + ε)`, i.e. by `lr`
     /// against the gradient's sign whatever the gradient's size (without the correction it would
     /// be `lr·0.1·g/(√0.001·|g|) ≈ 3.16·lr`).

@@ -1,5 +1,8 @@
 //! Global gradient-norm clipping and Polyak averaging against their formulas.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::tolerance::OPTIM_F64_REL;
@@ -28,6 +31,8 @@ fn clip_norm_of_a_3_4_12_vector_is_13() {
 }
 
 proptest! {
+
+    #![proptest_config(seeded::cases(256))]
     /// Above the cap the clipped norm equals the cap and the direction is kept.
     #[test]
     fn clip_above_cap_gives_norm_exactly_cap(

@@ -1,5 +1,8 @@
 //! Conversions between velocity, ε-prediction, score and data prediction.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::strategies::{any_path, interior_time};
@@ -24,6 +27,8 @@ fn max_rel(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
 }
 
 proptest! {
+
+    #![proptest_config(seeded::cases(256))]
     #[test]
     fn rfm_eq_target_conversions_round_trip(
         path in any_path(),

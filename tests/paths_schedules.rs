@@ -1,6 +1,9 @@
 //! Probability paths: α_t, β_t, their derivatives (against central differences) and the
 //! defining identities of each family.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 mod common;
 
 use common::strategies::interior_time;
@@ -24,6 +27,8 @@ fn derivative_error(path: &PathKind, t: f64) -> f64 {
 }
 
 proptest! {
+
+    #![proptest_config(seeded::cases(256))]
     #[test]
     fn rfm_eq_path_linear_derivatives_match_finite_differences(t in interior_time()) {
         let err = derivative_error(&PathKind::Linear(LinearPath), t);

@@ -1,5 +1,8 @@
 //! The rational f32 tanh of the sampling hot path against libm.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 #[allow(dead_code)]
 mod common;
 
@@ -40,6 +43,8 @@ fn gelu_f32_matches_the_f64_formula() {
 }
 
 proptest! {
+
+    #![proptest_config(seeded::cases(256))]
     /// The slice kernels (vectorised with AVX-512 / AVX2 when present) are elementwise, so they
     /// must equal the scalar `gelu::<f32>` bit for bit, at any length (vector tails included).
     #[test]

@@ -2,6 +2,9 @@
 //! against a layer-by-layer f64 evaluation of the same network, with an entrywise rounding
 //! bound carried through the layers; and bit-identity across threads and batch layouts.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 #[allow(dead_code)]
 mod common;
 
@@ -115,7 +118,7 @@ fn reference(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(seeded::cases(24))]
 
     /// The fused f32 evaluation computes the network of
     /// `velocity_net.rs` (first layer from the row constants, residual GELU blocks, output),

@@ -2,6 +2,9 @@
 //! layer-by-layer f64 evaluation with an entrywise rounding bound; the twin `min` and its tie
 //! rule through `CriticActionValue` exactly; bit-identity across threads.
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 #[allow(dead_code)]
 mod common;
 
@@ -145,7 +148,7 @@ fn reference(c: &Critic, obs: ArrayView2<'_, f32>, n: usize, a: ArrayView2<'_, f
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(seeded::cases(24))]
 
     /// The fused critic computes the critic of `critic_net.rs` and its action
     /// gradient (the tape's chain rule, ReLU derivative 0 at 0), row `r` at state `r / n`.

@@ -1,6 +1,9 @@
 //! The actor's regression targets per policy kind and the critic's TD target
 //! (`proofs/eq-policy-and-critic.md`).
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 #[allow(dead_code)]
 mod common;
 
@@ -28,7 +31,7 @@ fn random(rng: &mut ChaCha8Rng, shape: (usize, usize)) -> Array2<f64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(16))]
+    #![proptest_config(seeded::cases(16))]
 
     /// Flow regresses on the velocity, VP on μ̂_0, VE on −μ̂_0/β_t with weight β_t², which is the
     /// ε-space loss of the ε-prediction `−β_t f` the VE sampler integrates.

@@ -1,6 +1,9 @@
 //! Episode behaviour of every task: rewards in [0, 1] built from their documented terms,
 //! bit-identical reruns, action validation and clipping, truncation after 1000 steps.
 
+#[path = "../../tests/common/seeded.rs"]
+mod seeded;
+
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -47,7 +50,7 @@ fn rollout(env: &mut Env, seed: u64, steps: usize) -> Vec<u64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(6))]
+    #![proptest_config(seeded::cases(6))]
 
     #[test]
     fn reward_in_unit_interval_and_equals_its_terms(seed in any::<u64>(), task in 0usize..64) {

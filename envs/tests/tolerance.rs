@@ -1,6 +1,9 @@
 //! `tolerance` against dm_control's definition (utils/rewards.py): 1 inside the bounds,
 //! `value_at_margin` at distance `margin`, each sigmoid's closed form, monotone decay.
 
+#[path = "../../tests/common/seeded.rs"]
+mod seeded;
+
 use proptest::prelude::*;
 use rfm_envs::tolerance::{Sigmoid, tolerance};
 
@@ -17,6 +20,8 @@ fn bounds() -> impl Strategy<Value = (f64, f64)> {
 }
 
 proptest! {
+
+    #![proptest_config(seeded::cases(256))]
     #[test]
     fn is_one_inside_the_bounds(b in bounds(), t in 0.0..=1.0f64, margin in 0.0..5.0f64,
                                 s in sigmoid(), v in 0.01..0.99f64) {
