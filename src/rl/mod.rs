@@ -9,6 +9,7 @@ pub mod algo;
 pub mod ascii_plot;
 pub mod coefficient;
 pub mod config;
+pub mod config_check;
 pub mod csv_log;
 pub mod curve_svg;
 pub mod progress;
@@ -17,7 +18,8 @@ pub mod run_record;
 
 pub use algo::{Algo, Preset};
 pub use coefficient::{Coefficient, Pooling};
-pub use config::{ConfigError, TrainConfig};
+pub use config::TrainConfig;
+pub use config_check::ConfigError;
 pub mod agent;
 pub mod build;
 pub mod critic_action_value;
