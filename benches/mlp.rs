@@ -3,7 +3,9 @@
 //! - `policy_train_b256`: forward + backward + Adam on an MSE loss, batch 256, through the tape
 //!   (what the agent's actor update does) and through the fused tape-free backward;
 //! - `critic_grad_a_8192`: ∇ₐQ of a 23 → 256 → 256 → 1 ReLU critic for 8192 rows (256 states ×
-//!   32 actions), fast path (forward + input VJP over the 6 action columns) and tape path;
+//!   32 actions), fast path (forward + input VJP over the 6 action columns), tape path, and the
+//!   agent's fused critic (`rfm::rl::critic_fused`: row blocks in cache, the state's part of
+//!   the first layer once per state, packed weights included in the timing);
 //! - `sgemm`: single-precision GEMM at the project's shapes, throughput in FLOP/s.
 //!
 //! Each case runs twice: under wall-clock time (group names as above) and under process CPU
@@ -17,12 +19,13 @@
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ndarray::Array2;
+use ndarray::{Array1, Array2, s};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
 use rfm::nn::{Activation, Init, Mlp, MlpWorkspace, ParamMode, Params};
 use rfm::optim::{Adam, AdamConfig};
+use rfm::rl::critic_fused::{CriticOutputs, CriticWeights, FusedCritic};
 use rfm::scalar::gemm;
 use std::hint::black_box;
 
@@ -202,6 +205,54 @@ fn critic_grad_a<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
             black_box(grad_a[[0, 0]]);
         })
     });
+
+    // The same weights as the fused critic's layers: W₀ split into its state and action rows.
+    let obs = randn(256, OBS, &mut rng);
+    let actions = randn(rows, ACT, &mut rng);
+    let v = params.values();
+    let (w0, w0t) = (v[0].view(), v[0].view());
+    let weights = CriticWeights {
+        w_obs: w0.slice_move(s![..OBS, ..]),
+        w_action: w0t.slice_move(s![OBS.., ..]),
+        b_in: v[1].view(),
+        hidden: vec![(v[2].view(), v[3].view())],
+        out: (v[4].view(), v[5].view()),
+    };
+    let mut q = Array1::<f32>::zeros(rows);
+    if FusedCritic::new(&weights, obs.view(), CriticOutputs::ValuesAndGradients).is_some() {
+        group.bench_function("fused", |b| {
+            b.iter(|| {
+                let f = FusedCritic::new(&weights, obs.view(), CriticOutputs::ValuesAndGradients)
+                    .expect("checked");
+                f.evaluate(32, actions.view(), q.view_mut(), Some(grad_a.view_mut()));
+                black_box(grad_a[[0, 0]]);
+            })
+        });
+    }
+
+    // The same weights as the fused critic's layers: W₀ split into its state and action rows.
+    let obs = randn(256, OBS, &mut rng);
+    let actions = randn(rows, ACT, &mut rng);
+    let v = params.values();
+    let (w0, w0t) = (v[0].view(), v[0].view());
+    let weights = CriticWeights {
+        w_obs: w0.slice_move(s![..OBS, ..]),
+        w_action: w0t.slice_move(s![OBS.., ..]),
+        b_in: v[1].view(),
+        hidden: vec![(v[2].view(), v[3].view())],
+        out: (v[4].view(), v[5].view()),
+    };
+    let mut q = Array1::<f32>::zeros(rows);
+    if FusedCritic::new(&weights, obs.view(), CriticOutputs::ValuesAndGradients).is_some() {
+        group.bench_function("fused", |b| {
+            b.iter(|| {
+                let f = FusedCritic::new(&weights, obs.view(), CriticOutputs::ValuesAndGradients)
+                    .expect("checked");
+                f.evaluate(32, actions.view(), q.view_mut(), Some(grad_a.view_mut()));
+                black_box(grad_a[[0, 0]]);
+            })
+        });
+    }
 
     let mut tape = Tape::<f32>::new();
     group.bench_function("tape", |b| {

@@ -16,8 +16,6 @@ use rayon::prelude::*;
 
 /// Width of a packed panel (two zmm / four ymm registers of f32).
 pub const NR: usize = 32;
-/// Rows per parallel task (a multiple of both kernels' `MR`).
-const ROW_BLOCK: usize = 96;
 
 /// Most rows per block of the fused row-blocked networks (`policies::velocity_fused`,
 /// `rl::critic_fused`): a multiple of the AVX-512 tile height 12; two `96 × 256` f32 activation
@@ -331,8 +329,8 @@ pub fn packed_gemm(
     check(&a, w, epilogue, &c, isa);
     let (m, k) = a.dim();
     let blocks = a
-        .axis_chunks_iter(Axis(0), ROW_BLOCK)
-        .zip(c.axis_chunks_iter_mut(Axis(0), ROW_BLOCK));
+        .axis_chunks_iter(Axis(0), block_rows(m))
+        .zip(c.axis_chunks_iter_mut(Axis(0), block_rows(m)));
     let block = |(a_blk, c_blk)| run_block(a_blk, w, epilogue, c_blk, isa);
     if m * w.n * k >= 1 << 20 {
         blocks.collect::<Vec<_>>().into_par_iter().for_each(block);

@@ -1,7 +1,10 @@
-//! The estimator's `Q` and `∇_a Q` from the twin critics: `min(Q_1, Q_2)` recorded on the
-//! autodiff tape with the weights as constants and the actions as the only leaf, so one reverse
-//! sweep gives `∇_a min(Q_1, Q_2)` for all `B·K` rows (at a tie the gradient follows the
-//! autodiff `minimum`'s rule).
+//! The estimator's `Q` and `∇_a Q` from the twin critics, `min(Q_1, Q_2)` for all `B·K` rows.
+//!
+//! In f32 on a CPU with the packed-GEMM kernels, each critic runs fused by row blocks
+//! ([`super::critic_fused`]) and the two are combined by the tape's `minimum` rule. Otherwise
+//! (f64 audits, other CPUs) `min(Q_1, Q_2)` is recorded on the autodiff tape with the weights as
+//! constants and the actions as the only leaf, so one reverse sweep gives the gradient (at a tie
+//! it follows the autodiff `minimum`'s rule: half to each).
 
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
