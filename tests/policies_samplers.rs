@@ -1,6 +1,10 @@
 //! Samplers of the flow and diffusion policies on fields with known solutions, and particle
 //! selection probabilities.
 
+#[allow(dead_code)]
+mod common;
+
+use common::tolerance::SAMPLER_Z;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -123,10 +127,10 @@ fn rfm_eq_particle_selection_frequencies_match_probabilities_and_argmax_is_the_m
         counts[chosen[1] - 4] += 1;
     }
     for (c, p) in counts.iter().zip(&probs) {
-        // Binomial: sd = sqrt(n p (1 − p)); 5 sd bounds a false failure by < 1e-6 per cell.
+        // Binomial: sd = sqrt(n p (1 − p)); `SAMPLER_Z` standard errors.
         let sd = (n as f64 * p * (1.0 - p)).sqrt();
         assert!(
-            (*c as f64 - n as f64 * p).abs() < 5.0 * sd,
+            (*c as f64 - n as f64 * p).abs() < SAMPLER_Z * sd,
             "count {c} vs p {p}"
         );
     }
@@ -196,7 +200,7 @@ fn ddim_and_ddpm_reach_the_path_marginal_of_a_point_mass() {
         // With the exact ε̂ both samplers keep x_t on the path's marginal N(α_t m, β_t²):
         // the endpoint mean is α_end m and its variance β_end² (DDIM: deterministic in z, so
         // also Gaussian with that variance). n = 40 000: the sample mean's sd is β_end/200,
-        // the sample variance's sd is β_end² sqrt(2/n); 5 sd tolerances.
+        // the sample variance's sd is β_end² sqrt(2/n); `SAMPLER_Z` sd tolerances.
         for method in [DiffusionMethod::Ddim, DiffusionMethod::Ddpm] {
             let n = 40_000;
             let (x, end) = run(method, n, 11);
@@ -204,12 +208,12 @@ fn ddim_and_ddpm_reach_the_path_marginal_of_a_point_mass() {
             let var = x.mapv(|v| (v - mean).powi(2)).sum() / (n as f64 - 1.0);
             let sd_mean = end.beta_t / (n as f64).sqrt();
             assert!(
-                (mean - end.alpha_t * m).abs() < 5.0 * sd_mean,
+                (mean - end.alpha_t * m).abs() < SAMPLER_Z * sd_mean,
                 "{path_kind} {method:?} mean {mean}"
             );
             let b2 = end.beta_t * end.beta_t;
             assert!(
-                (var - b2).abs() < 5.0 * b2 * (2.0 / n as f64).sqrt(),
+                (var - b2).abs() < SAMPLER_Z * b2 * (2.0 / n as f64).sqrt(),
                 "{path_kind} {method:?} var {var} vs {b2}"
             );
         }

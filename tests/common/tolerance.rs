@@ -105,6 +105,16 @@ pub const MONTE_CARLO_Z: f64 = 4.5;
 
 // ---------------------------------------------------------------- policies and rl
 
+/// Sampling checks of the policies (particle-selection frequencies, the diffusion samplers'
+/// endpoint mean and variance) in standard errors: binomial counts and sample moments are
+/// within 5σ with probability 1 − 5.7e-7 each; with fixed seeds a failure is a real change.
+pub const SAMPLER_Z: f64 = 5.0;
+
+/// tanh-Gaussian density against the central difference of its CDF (h = 1e-4), relative,
+/// where the density exceeds 0.1: truncation error h²/6·|p''| ≲ 1e-7, rounding of the series
+/// erf ≲ 1e-9 / 2h = 5e-6 absolute, so 5e-5 relative at p ≥ 0.1; 1e-4 leaves a factor 2.
+pub const NUMERIC_DENSITY_REL: f64 = 1e-4;
+
 /// `|fast_tanh_f32(x) − tanh(x)|` over all x: Eigen documents ≈ 2e-7 for its rational fit, and
 /// the f32 ulp at |tanh| ≈ 1 is 6e-8, so 5e-7 is a handful of ulp (tests/policies_fast_gelu.rs
 /// checks it on a grid of [−10, 10]).
