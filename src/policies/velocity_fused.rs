@@ -131,17 +131,18 @@ impl FusedVelocityNet {
             packed_gemm_serial(hv, w, Epilogue::Bias(b), zv, self.isa);
             add_gelu_f32(hb, zb);
         }
+        let w_out: Vec<&[f32]> = self
+            .w_out_t
+            .rows()
+            .into_iter()
+            .map(|r| r.to_slice().expect("owned rows"))
+            .collect();
         let mut y = [0f32; SMALL_N];
         for (hr, mut or) in hb.chunks_exact(h).zip(out.rows_mut()) {
-            for j0 in (0..d).step_by(SMALL_N) {
-                let width = (d - j0).min(SMALL_N);
-                let mut cols: [&[f32]; SMALL_N] = [&[]; SMALL_N];
-                for (q, col) in cols.iter_mut().enumerate().take(width) {
-                    *col = self.w_out_t.row(j0 + q).to_slice().expect("owned rows");
-                }
-                dots(hr, &cols[..width], &mut y[..width]);
-                for q in 0..width {
-                    or[j0 + q] = y[q] + self.b_out[j0 + q];
+            for (j0, cols) in (0..d).step_by(SMALL_N).zip(w_out.chunks(SMALL_N)) {
+                dots(hr, cols, &mut y[..cols.len()]);
+                for (q, &v) in y[..cols.len()].iter().enumerate() {
+                    or[j0 + q] = v + self.b_out[j0 + q];
                 }
             }
         }

@@ -19,7 +19,7 @@
 
 use std::cell::RefCell;
 
-use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
+use ndarray::{Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
 use crate::linalg::narrow::{SMALL_N, axpy, dots};
@@ -174,8 +174,8 @@ impl FusedCritic {
                         hr,
                     );
                 }
-                hr.iter_mut().for_each(|v| *v = v.max(0.0));
             }
+            relu_in_place(h0);
             for (l, (w, _, b)) in self.hidden.iter().enumerate() {
                 let (prev, next) = acts.split_at_mut((l + 1) * size);
                 let x = ArrayView2::from_shape((rows, h), &prev[l * size..]).expect("block");
@@ -190,38 +190,81 @@ impl FusedCritic {
             }
             let Some(mut grad) = grad else { return };
             let (g, g_next) = cot.split_at_mut(size);
-            for (gr, hr) in g.chunks_exact_mut(h).zip(last.chunks_exact(h)) {
-                for ((g, &hv), &w) in gr.iter_mut().zip(hr).zip(&self.w_out) {
-                    *g = if hv > 0.0 { w } else { 0.0 };
-                }
+            for gr in g.chunks_exact_mut(h) {
+                gr.copy_from_slice(&self.w_out);
             }
+            mask_by_positive(g, last);
             let (mut g, mut g_next) = (g, g_next);
             for (l, (_, wt, _)) in self.hidden.iter().enumerate().rev() {
                 let gv = ArrayView2::from_shape((rows, h), &*g).expect("block");
                 let out = ArrayViewMut2::from_shape((rows, h), &mut *g_next).expect("block");
                 let wt = wt.as_ref().expect("checked in evaluate");
                 packed_gemm_serial(gv, wt, Epilogue::None, out, self.isa);
-                let below = &acts[l * size..(l + 1) * size];
-                for (gv, &hv) in g_next.iter_mut().zip(below) {
-                    if hv <= 0.0 {
-                        *gv = 0.0;
-                    }
-                }
+                mask_by_positive(g_next, &acts[l * size..(l + 1) * size]);
                 std::mem::swap(&mut g, &mut g_next);
             }
-            let mut cols: [&[f32]; SMALL_N] = [&[]; SMALL_N];
+            // ∂Q/∂a_j = ⟨g_0, W_a[j]⟩, in groups of at most SMALL_N columns.
+            let w_a: Vec<&[f32]> = self
+                .w_a
+                .rows()
+                .into_iter()
+                .map(|r| r.to_slice().expect("owned rows"))
+                .collect();
             let mut out = [0f32; SMALL_N];
             for (gr, mut ar) in g.chunks_exact(h).zip(grad.rows_mut()) {
-                for j0 in (0..d).step_by(SMALL_N) {
-                    let width = (d - j0).min(SMALL_N);
-                    for (q, col) in cols.iter_mut().enumerate().take(width) {
-                        *col = self.w_a.row(j0 + q).to_slice().expect("owned rows");
+                for (j0, cols) in (0..d).step_by(SMALL_N).zip(w_a.chunks(SMALL_N)) {
+                    dots(gr, cols, &mut out[..cols.len()]);
+                    for (q, &v) in out[..cols.len()].iter().enumerate() {
+                        ar[j0 + q] = v;
                     }
-                    dots(gr, &cols[..width], &mut out[..width]);
-                    ar.slice_mut(ndarray::s![j0..j0 + width])
-                        .assign(&ArrayView1::from(&out[..width]));
                 }
             }
         });
     }
+}
+
+/// `h ← max(h, 0)`, written as a select so that it vectorises (AVX-512 when present); a NaN
+/// becomes 0, as with the tape's `relu`.
+fn relu_in_place(h: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F (checked).
+        return unsafe { relu_in_place_avx512(h) };
+    }
+    relu_in_place_any(h)
+}
+
+#[inline(always)]
+fn relu_in_place_any(h: &mut [f32]) {
+    h.iter_mut()
+        .for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 });
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn relu_in_place_avx512(h: &mut [f32]) {
+    relu_in_place_any(h)
+}
+
+/// `g ← g ⊙ [h > 0]` (the ReLU's derivative, 0 at 0, as in the tape), as a select.
+fn mask_by_positive(g: &mut [f32], h: &[f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU has AVX-512F (checked).
+        return unsafe { mask_by_positive_avx512(g, h) };
+    }
+    mask_by_positive_any(g, h)
+}
+
+#[inline(always)]
+fn mask_by_positive_any(g: &mut [f32], h: &[f32]) {
+    g.iter_mut()
+        .zip(h)
+        .for_each(|(g, &h)| *g = if h > 0.0 { *g } else { 0.0 });
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn mask_by_positive_avx512(g: &mut [f32], h: &[f32]) {
+    mask_by_positive_any(g, h)
 }
