@@ -210,34 +210,9 @@ fn critic_grad_a<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
     let obs = randn(256, OBS, &mut rng);
     let actions = randn(rows, ACT, &mut rng);
     let v = params.values();
-    let (w0, w0t) = (v[0].view(), v[0].view());
     let weights = CriticWeights {
-        w_obs: w0.slice_move(s![..OBS, ..]),
-        w_action: w0t.slice_move(s![OBS.., ..]),
-        b_in: v[1].view(),
-        hidden: vec![(v[2].view(), v[3].view())],
-        out: (v[4].view(), v[5].view()),
-    };
-    let mut q = Array1::<f32>::zeros(rows);
-    if FusedCritic::new(&weights, obs.view(), CriticOutputs::ValuesAndGradients).is_some() {
-        group.bench_function("fused", |b| {
-            b.iter(|| {
-                let f = FusedCritic::new(&weights, obs.view(), CriticOutputs::ValuesAndGradients)
-                    .expect("checked");
-                f.evaluate(32, actions.view(), q.view_mut(), Some(grad_a.view_mut()));
-                black_box(grad_a[[0, 0]]);
-            })
-        });
-    }
-
-    // The same weights as the fused critic's layers: W₀ split into its state and action rows.
-    let obs = randn(256, OBS, &mut rng);
-    let actions = randn(rows, ACT, &mut rng);
-    let v = params.values();
-    let (w0, w0t) = (v[0].view(), v[0].view());
-    let weights = CriticWeights {
-        w_obs: w0.slice_move(s![..OBS, ..]),
-        w_action: w0t.slice_move(s![OBS.., ..]),
+        w_obs: v[0].slice(s![..OBS, ..]),
+        w_action: v[0].slice(s![OBS.., ..]),
         b_in: v[1].view(),
         hidden: vec![(v[2].view(), v[3].view())],
         out: (v[4].view(), v[5].view()),
