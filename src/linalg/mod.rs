@@ -10,6 +10,7 @@
 
 pub mod narrow;
 pub mod packed;
+mod packed_tiles;
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
