@@ -318,3 +318,35 @@ impl<S: ndarray::RawData> RowContiguous for ndarray::ArrayBase<S, ndarray::Ix2> 
 #[cfg(test)]
 #[path = "narrow_tests.rs"]
 mod tests;
+
+/// `out[r, j] = ⟨a_r, w_j⟩ (+ bias_j)` for each `k`-long row `a_r` of `a` and each row `w_j` of
+/// `w` (`n × k`, rows contiguous), by [`dots`] in groups of [`SMALL_N`] rows of `w`: the narrow
+/// output products (action gradient, velocity output) of the fused row-blocked networks.
+///
+/// # Panics
+/// If `w` does not have contiguous rows of length `k`.
+pub(crate) fn rows_dot_rows(
+    a: &[f32],
+    k: usize,
+    w: ArrayView2<'_, f32>,
+    bias: Option<&[f32]>,
+    mut out: ArrayViewMut2<'_, f32>,
+) {
+    let w_rows: Vec<&[f32]> = w
+        .rows()
+        .into_iter()
+        .map(|r| r.to_slice().expect("contiguous rows of w"))
+        .collect();
+    let mut y = [0f32; SMALL_N];
+    for (ar, mut or) in a.chunks_exact(k).zip(out.rows_mut()) {
+        for (j0, cols) in (0..w_rows.len())
+            .step_by(SMALL_N)
+            .zip(w_rows.chunks(SMALL_N))
+        {
+            dots(ar, cols, &mut y[..cols.len()]);
+            for (q, &v) in y[..cols.len()].iter().enumerate() {
+                or[j0 + q] = v + bias.map_or(0.0, |b| b[j0 + q]);
+            }
+        }
+    }
+}

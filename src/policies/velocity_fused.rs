@@ -21,7 +21,7 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
 use super::fast_gelu::{add_gelu_f32, gelu_in_place_f32};
-use crate::linalg::narrow::{SMALL_N, axpy, dots};
+use crate::linalg::narrow::{axpy, rows_dot_rows};
 use crate::linalg::packed::{Epilogue, Isa, PackedWeights, block_rows, packed_gemm_serial};
 
 thread_local! {
@@ -131,20 +131,12 @@ impl FusedVelocityNet {
             packed_gemm_serial(hv, w, Epilogue::Bias(b), zv, self.isa);
             add_gelu_f32(hb, zb);
         }
-        let w_out: Vec<&[f32]> = self
-            .w_out_t
-            .rows()
-            .into_iter()
-            .map(|r| r.to_slice().expect("owned rows"))
-            .collect();
-        let mut y = [0f32; SMALL_N];
-        for (hr, mut or) in hb.chunks_exact(h).zip(out.rows_mut()) {
-            for (j0, cols) in (0..d).step_by(SMALL_N).zip(w_out.chunks(SMALL_N)) {
-                dots(hr, cols, &mut y[..cols.len()]);
-                for (q, &v) in y[..cols.len()].iter().enumerate() {
-                    or[j0 + q] = v + self.b_out[j0 + q];
-                }
-            }
-        }
+        rows_dot_rows(
+            hb,
+            h,
+            self.w_out_t.view(),
+            Some(&self.b_out),
+            out.view_mut(),
+        );
     }
 }

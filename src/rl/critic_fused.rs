@@ -22,7 +22,7 @@ use std::cell::RefCell;
 use ndarray::{Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
-use crate::linalg::narrow::{SMALL_N, axpy, dots};
+use crate::linalg::narrow::{axpy, dots, rows_dot_rows};
 use crate::linalg::packed::{Epilogue, Isa, PackedWeights, block_rows, packed_gemm_serial};
 
 thread_local! {
@@ -203,22 +203,8 @@ impl FusedCritic {
                 mask_by_positive(g_next, &acts[l * size..(l + 1) * size]);
                 std::mem::swap(&mut g, &mut g_next);
             }
-            // ∂Q/∂a_j = ⟨g_0, W_a[j]⟩, in groups of at most SMALL_N columns.
-            let w_a: Vec<&[f32]> = self
-                .w_a
-                .rows()
-                .into_iter()
-                .map(|r| r.to_slice().expect("owned rows"))
-                .collect();
-            let mut out = [0f32; SMALL_N];
-            for (gr, mut ar) in g.chunks_exact(h).zip(grad.rows_mut()) {
-                for (j0, cols) in (0..d).step_by(SMALL_N).zip(w_a.chunks(SMALL_N)) {
-                    dots(gr, cols, &mut out[..cols.len()]);
-                    for (q, &v) in out[..cols.len()].iter().enumerate() {
-                        ar[j0 + q] = v;
-                    }
-                }
-            }
+            // ∂Q/∂a_j = ⟨g_0, W_a[j]⟩
+            rows_dot_rows(g, h, self.w_a.view(), None, grad.view_mut());
         });
     }
 }
