@@ -21,6 +21,7 @@ pub mod optim;
 pub mod paths;
 pub mod policies;
 pub mod rl;
+pub mod run;
 pub mod scalar;
 
 pub use scalar::Scalar;

@@ -25,6 +25,9 @@ use super::replay::{Batch, ReplayBuffer};
 use super::run_record::RunRecord;
 use super::run_state::{LoopState, load_state, save_agent, save_state};
 use crate::checkpoint::{Checkpoint, CheckpointError};
+use crate::run::directory::{prepare_new_run, remove_stale_temporaries};
+use crate::run::stop::signal_name;
+use crate::run::{RunDirError, RunLock, StopRequest};
 
 /// File names inside a run directory.
 pub mod files {
@@ -38,6 +41,12 @@ pub mod files {
     pub const AGENT: &str = "agent.safetensors";
     /// Learning curve.
     pub const CURVE_SVG: &str = "learning_curve.svg";
+    /// The run record.
+    pub const RUN_RECORD: &str = "run.json";
+    /// Every file a run writes (what `--overwrite` replaces).
+    pub const ALL: [&str; 6] = [
+        RUN_RECORD, EVAL_CSV, TRAIN_CSV, CHECKPOINT, AGENT, CURVE_SVG,
+    ];
 }
 
 /// Options that do not change the result of a run.
@@ -47,6 +56,10 @@ pub struct TrainOptions {
     pub show_progress: bool,
     /// Stop (as if killed) right after this many env steps; for tests of `--resume`.
     pub halt_after: Option<u64>,
+    /// Start a new run even where one exists, deleting its files (`--overwrite`).
+    pub overwrite: bool,
+    /// When set (by SIGINT/SIGTERM), finish the step, checkpoint and return.
+    pub stop: Option<StopRequest>,
 }
 
 /// A failed run.
@@ -88,6 +101,9 @@ pub enum TrainError {
     /// The policy produced an action the env rejects.
     #[error("env rejected an action: {0}")]
     Action(String),
+    /// The run directory is in use, holds another run, or cannot be prepared.
+    #[error(transparent)]
+    RunDir(#[from] RunDirError),
 }
 
 /// What a finished (or halted) run reports.
@@ -101,6 +117,8 @@ pub struct TrainOutcome {
     pub updates: u64,
     /// True when stopped by `halt_after`.
     pub halted: bool,
+    /// The signal that stopped the run (a checkpoint of the last step was written).
+    pub signal: Option<i32>,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
@@ -153,9 +171,19 @@ pub fn train(
     options: &TrainOptions,
 ) -> Result<TrainOutcome, TrainError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let lock = take_directory(dir)?;
+    prepare_new_run(dir, &files::ALL, options.overwrite)?;
     record.write(dir).map_err(io(dir))?;
-    let _ = std::fs::remove_file(dir.join(files::CHECKPOINT));
-    run(dir, record, None, options)
+    run(dir, record, None, options, lock)
+}
+
+/// Locks `dir` for this process and removes the temporary files of killed writes.
+fn take_directory(dir: &Path) -> Result<RunLock, TrainError> {
+    let lock = RunLock::acquire(dir)?;
+    for p in remove_stale_temporaries(dir)? {
+        eprintln!("removed the stale temporary file {}", p.display());
+    }
+    Ok(lock)
 }
 
 /// Continues the run in `dir` from its last checkpoint (or from the start if it has none).
@@ -163,6 +191,13 @@ pub fn train(
 /// # Errors
 /// See [`TrainError`].
 pub fn resume(dir: &Path, options: &TrainOptions) -> Result<TrainOutcome, TrainError> {
+    if !dir.is_dir() {
+        return Err(TrainError::Resume {
+            dir: dir.to_path_buf(),
+            reason: "no such run directory".into(),
+        });
+    }
+    let lock = take_directory(dir)?;
     let record = RunRecord::read(dir).map_err(|reason| TrainError::Resume {
         dir: dir.to_path_buf(),
         reason,
@@ -173,7 +208,7 @@ pub fn resume(dir: &Path, options: &TrainOptions) -> Result<TrainOutcome, TrainE
     } else {
         None
     };
-    run(dir, &record, c, options)
+    run(dir, &record, c, options, lock)
 }
 
 fn run(
@@ -181,6 +216,7 @@ fn run(
     record: &RunRecord,
     checkpoint: Option<Checkpoint>,
     options: &TrainOptions,
+    _lock: RunLock,
 ) -> Result<TrainOutcome, TrainError> {
     let task = task_of(record)?;
     let cfg = &record.config;
@@ -350,6 +386,40 @@ fn run(
                 steps: st.step,
                 updates: st.updates,
                 halted: true,
+                signal: None,
+            });
+        }
+        if let Some(sig) = options.stop.as_ref().and_then(StopRequest::requested) {
+            // The step is done; its state is saved whole. Mid-episode, the resumed run starts
+            // a new episode here (the cut episode's last transition stays non-terminal, as at a
+            // time limit), so it continues correctly but not bit-identically.
+            if let Some(p) = agent.first_non_finite() {
+                return Err(TrainError::NonFinite {
+                    step: st.step,
+                    update: st.updates,
+                    what: format!("parameter {p} (not saved, so the last good checkpoint stays)"),
+                    checkpoint: kept,
+                });
+            }
+            save_state(&ckpt_path, record, agent.as_ref(), &replay, &st)?;
+            save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
+            progress.println(&format!(
+                "{} at step {}: checkpoint written to {}{}",
+                signal_name(sig),
+                st.step,
+                ckpt_path.display(),
+                if needs_reset {
+                    " (at an episode end: the resumed run is bit-identical)"
+                } else {
+                    " (mid-episode: the resumed run starts a new episode at this step)"
+                }
+            ));
+            return Ok(TrainOutcome {
+                evals,
+                steps: st.step,
+                updates: st.updates,
+                halted: true,
+                signal: Some(sig),
             });
         }
     }
@@ -371,5 +441,6 @@ fn run(
         steps: st.step,
         updates: st.updates,
         halted: false,
+        signal: None,
     })
 }
