@@ -7,9 +7,10 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use rfm::checkpoint::Checkpoint;
-use rfm::rl::Algo;
-use rfm::rl::csv_log::read_csv;
-use rfm::rl::trainer::{TrainOptions, files, train};
+use rfm::config::Algo;
+use rfm::rl::trainer::{TrainOptions, train};
+use rfm::run::csv_log::read_csv;
+use rfm::run::files;
 use rfm::run::lock::LOCK_FILE;
 
 #[path = "common/tiny_run.rs"]

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use rfm::rl::csv_log::read_csv;
+use rfm::run::csv_log::read_csv;
 
 #[path = "common/seeded.rs"]
 mod seeded;

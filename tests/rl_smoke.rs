@@ -4,10 +4,11 @@
 use std::path::Path;
 
 use rfm::checkpoint::Checkpoint;
-use rfm::rl::Algo;
-use rfm::rl::csv_log::read_csv;
-use rfm::rl::run_record::RunRecord;
-use rfm::rl::trainer::{TrainError, TrainOptions, files, resume, train};
+use rfm::config::Algo;
+use rfm::rl::trainer::{TrainError, TrainOptions, resume, train};
+use rfm::run::csv_log::read_csv;
+use rfm::run::files;
+use rfm::run::record::RunRecord;
 
 #[path = "common/tiny_run.rs"]
 mod tiny_run;
@@ -62,7 +63,6 @@ fn every_algorithm_runs_end_to_end_with_finite_losses_and_files() {
             files::TRAIN_CSV,
             files::CHECKPOINT,
             files::AGENT,
-            files::CURVE_SVG,
             "run.json",
         ] {
             assert!(dir.join(f).is_file(), "{algo}: {f} missing");
@@ -200,8 +200,11 @@ fn corrupt_checkpoint_and_unknown_task_give_clear_errors() {
         msg.contains("q1.l0") && msg.contains("16") && msg.contains('8'),
         "{msg}"
     );
-    rec.task = "pendulum-swingdown".into();
-    rec.write(&dir).unwrap();
+    // run.json naming a task that does not exist (a typed record cannot hold one).
+    let json = std::fs::read_to_string(dir.join("run.json")).unwrap();
+    let bad = json.replace("\"pendulum-swingup\"", "\"pendulum-swingdown\"");
+    assert_ne!(bad, json);
+    std::fs::write(dir.join("run.json"), bad).unwrap();
     let msg = resume(&dir, &TrainOptions::default())
         .unwrap_err()
         .to_string();

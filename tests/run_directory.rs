@@ -6,9 +6,10 @@
 use std::path::Path;
 
 use rfm::checkpoint::Checkpoint;
-use rfm::rl::Algo;
-use rfm::rl::csv_log::read_csv;
-use rfm::rl::trainer::{TrainError, TrainOptions, files, resume, train};
+use rfm::config::Algo;
+use rfm::rl::trainer::{SignalStop, TrainError, TrainOptions, resume, train};
+use rfm::run::csv_log::read_csv;
+use rfm::run::files;
 use rfm::run::lock::LOCK_FILE;
 use rfm::run::{RunDirError, StopRequest};
 
@@ -122,7 +123,11 @@ fn a_stop_request_checkpoints_the_finished_step_and_the_run_resumes_without_dupl
         };
         // Requested before the first step: the run stops right after it, mid-episode.
         let o = train(&dir, &record(algo, 300, 7), &options).unwrap();
-        assert_eq!((o.steps, o.signal), (1, Some(signal_hook::consts::SIGTERM)));
+        let stopped = SignalStop {
+            signal: signal_hook::consts::SIGTERM,
+            mid_episode: true,
+        };
+        assert_eq!((o.steps, o.signal), (1, Some(stopped)));
         let c = Checkpoint::read(dir.join(files::CHECKPOINT)).unwrap();
         assert_eq!(c.metadata("step"), Some("1"));
         assert_eq!(c.metadata("replay_len"), Some("1"));

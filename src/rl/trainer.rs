@@ -13,47 +13,25 @@ use std::time::Instant;
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rfm_envs::{TaskId, env_rng, make};
+use rfm_envs::{env_rng, make};
 
 use super::agent::{ActMode, Agent, UpdateMetrics};
 use super::build::build_agent;
-use super::csv_log::{CsvLog, read_csv};
-use super::curve_svg::{Series, render_svg};
 use super::evaluate::{EvalResult, evaluate};
-use super::progress::Progress;
-use super::replay::{Batch, ReplayBuffer};
-use super::run_record::RunRecord;
-use super::run_state::{LoopState, load_state, save_agent, save_state};
+use super::observer::Observer;
+use super::replay::ReplayBuffer;
 use crate::checkpoint::{Checkpoint, CheckpointError};
+use crate::run::csv_log::CsvLog;
 use crate::run::directory::{prepare_new_run, remove_stale_temporaries};
-use crate::run::stop::signal_name;
+use crate::run::files;
+use crate::run::record::RunRecord;
+use crate::run::state::{LoopState, load_state, save_agent, save_state};
 use crate::run::{RunDirError, RunLock, StopRequest};
-
-/// File names inside a run directory.
-pub mod files {
-    /// Evaluation returns.
-    pub const EVAL_CSV: &str = "eval.csv";
-    /// Training metrics.
-    pub const TRAIN_CSV: &str = "train.csv";
-    /// Full resumable state.
-    pub const CHECKPOINT: &str = "checkpoint.safetensors";
-    /// Agent only (for `rfm eval`).
-    pub const AGENT: &str = "agent.safetensors";
-    /// Learning curve.
-    pub const CURVE_SVG: &str = "learning_curve.svg";
-    /// The run record.
-    pub const RUN_RECORD: &str = "run.json";
-    /// Every file a run writes (what `--overwrite` replaces).
-    pub const ALL: [&str; 6] = [
-        RUN_RECORD, EVAL_CSV, TRAIN_CSV, CHECKPOINT, AGENT, CURVE_SVG,
-    ];
-}
+use crate::transition::Batch;
 
 /// Options that do not change the result of a run.
 #[derive(Clone, Debug, Default)]
 pub struct TrainOptions {
-    /// Show the progress bar and status lines.
-    pub show_progress: bool,
     /// Stop (as if killed) right after this many env steps; for tests of `--resume`.
     pub halt_after: Option<u64>,
     /// Start a new run even where one exists, deleting its files (`--overwrite`).
@@ -109,7 +87,8 @@ pub enum TrainError {
 /// What a finished (or halted) run reports.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainOutcome {
-    /// `(step, mean return)` of every evaluation of the run (including before a resume).
+    /// `(step, mean return)` of every evaluation of this call (after a resume, only the
+    /// evaluations since the checkpoint; `eval.csv` holds the whole run).
     pub evals: Vec<(u64, f64)>,
     /// Env steps done.
     pub steps: u64,
@@ -118,7 +97,18 @@ pub struct TrainOutcome {
     /// True when stopped by `halt_after`.
     pub halted: bool,
     /// The signal that stopped the run (a checkpoint of the last step was written).
-    pub signal: Option<i32>,
+    pub signal: Option<SignalStop>,
+}
+
+/// A run stopped by SIGINT/SIGTERM after checkpointing its last step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignalStop {
+    /// The signal number.
+    pub signal: i32,
+    /// Whether the step was inside an episode: the resumed run then starts a new episode at
+    /// that step (a correct continuation, not bit-identical to an uninterrupted run); at an
+    /// episode end it is bit-identical.
+    pub mid_episode: bool,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
@@ -147,21 +137,7 @@ fn streams(seed: u64) -> (ChaCha8Rng, LoopState) {
     (init, state)
 }
 
-/// The task of a record.
-///
-/// # Errors
-/// An unknown task name (naming the allowed ones).
-pub fn task_of(record: &RunRecord) -> Result<TaskId, TrainError> {
-    record
-        .task
-        .parse::<TaskId>()
-        .map_err(|e| TrainError::Resume {
-            dir: PathBuf::new(),
-            reason: e.to_string(),
-        })
-}
-
-/// Starts a new run in `dir` (created if needed) as described by `record`.
+/// Starts a new run in `dir` (created if needed) as described by `record`, silently.
 ///
 /// # Errors
 /// See [`TrainError`].
@@ -170,11 +146,24 @@ pub fn train(
     record: &RunRecord,
     options: &TrainOptions,
 ) -> Result<TrainOutcome, TrainError> {
+    train_observed(dir, record, options, &mut ())
+}
+
+/// As [`train`], reporting steps and evaluations to `observer` (the CLI's progress bar).
+///
+/// # Errors
+/// See [`TrainError`].
+pub fn train_observed(
+    dir: &Path,
+    record: &RunRecord,
+    options: &TrainOptions,
+    observer: &mut dyn Observer,
+) -> Result<TrainOutcome, TrainError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let lock = take_directory(dir)?;
     prepare_new_run(dir, &files::ALL, options.overwrite)?;
     record.write(dir).map_err(io(dir))?;
-    run(dir, record, None, options, lock)
+    run(dir, record, None, options, observer, lock)
 }
 
 /// Locks `dir` for this process and removes the temporary files of killed writes.
@@ -186,11 +175,24 @@ fn take_directory(dir: &Path) -> Result<RunLock, TrainError> {
     Ok(lock)
 }
 
-/// Continues the run in `dir` from its last checkpoint (or from the start if it has none).
+/// Continues the run in `dir` from its last checkpoint (or from the start if it has none),
+/// silently.
 ///
 /// # Errors
 /// See [`TrainError`].
 pub fn resume(dir: &Path, options: &TrainOptions) -> Result<TrainOutcome, TrainError> {
+    resume_observed(dir, options, &mut ())
+}
+
+/// As [`resume`], reporting to `observer`.
+///
+/// # Errors
+/// See [`TrainError`].
+pub fn resume_observed(
+    dir: &Path,
+    options: &TrainOptions,
+    observer: &mut dyn Observer,
+) -> Result<TrainOutcome, TrainError> {
     if !dir.is_dir() {
         return Err(TrainError::Resume {
             dir: dir.to_path_buf(),
@@ -208,7 +210,7 @@ pub fn resume(dir: &Path, options: &TrainOptions) -> Result<TrainOutcome, TrainE
     } else {
         None
     };
-    run(dir, &record, c, options, lock)
+    run(dir, &record, c, options, observer, lock)
 }
 
 fn run(
@@ -216,9 +218,10 @@ fn run(
     record: &RunRecord,
     checkpoint: Option<Checkpoint>,
     options: &TrainOptions,
+    observer: &mut dyn Observer,
     _lock: RunLock,
 ) -> Result<TrainOutcome, TrainError> {
-    let task = task_of(record)?;
+    let task = record.task;
     let cfg = &record.config;
     let sched = &cfg.schedule;
     let spec = task.spec();
@@ -227,7 +230,7 @@ fn run(
     let mut agent = build_agent::<f32, _>(cfg, o, d, &mut init_rng);
     let mut replay = ReplayBuffer::<f32>::new(sched.replay_capacity, o, d);
     if let Some(c) = &checkpoint {
-        load_state(c, agent.as_mut(), &mut replay, &mut st)?;
+        load_state(c, &mut [agent.as_mut(), &mut replay], &mut st)?;
     }
     let eval_path = dir.join(files::EVAL_CSV);
     let train_path = dir.join(files::TRAIN_CSV);
@@ -246,14 +249,8 @@ fn run(
             CsvLog::create(&train_path, &train_cols).map_err(io(&train_path))?,
         )
     };
-    let mut evals: Vec<(u64, f64)> = read_csv(&eval_path)
-        .map(|(_, rows)| rows.iter().map(|r| (r[0] as u64, r[1])).collect())
-        .unwrap_or_default();
-    let label = format!("{} {} seed {}", cfg.algo, record.task, record.seed);
-    let mut progress = Progress::new(sched.total_steps, st.step, options.show_progress, &label);
-    if let Some(&(_, r)) = evals.last() {
-        progress.set_eval(r);
-    }
+    let mut evals: Vec<(u64, f64)> = Vec::new();
+    observer.start(st.step, sched.total_steps);
     let ckpt_path = dir.join(files::CHECKPOINT);
     let mut last_ckpt = if checkpoint.is_some() { st.step } else { 0 };
     let mut kept = if checkpoint.is_some() {
@@ -273,7 +270,7 @@ fn run(
     let mut window = (Instant::now(), st.step);
     let mut do_eval = |agent: &mut dyn Agent<f32>,
                        step: u64,
-                       progress: &mut Progress,
+                       observer: &mut dyn Observer,
                        evals: &mut Vec<(u64, f64)>| {
         let res = evaluate(
             agent,
@@ -284,17 +281,12 @@ fn run(
         )
         .map_err(|e| TrainError::Action(e.to_string()))?;
         eval_log.append(step, &res.row()).map_err(io(&eval_path))?;
-        progress.set_eval(res.mean());
-        progress.println(&format!(
-            "step {step:>8}: eval return {:.1} ± {:.1}",
-            res.mean(),
-            res.std()
-        ));
+        observer.eval(step, &res);
         evals.push((step, res.mean()));
         Ok::<(), TrainError>(())
     };
     if st.step == 0 {
-        do_eval(agent.as_mut(), 0, &mut progress, &mut evals)?;
+        do_eval(agent.as_mut(), 0, observer, &mut evals)?;
     }
     while st.step < sched.total_steps {
         if needs_reset {
@@ -361,7 +353,7 @@ fn run(
             }
         }
         if st.step % sched.eval_every == 0 || st.step == sched.total_steps {
-            do_eval(agent.as_mut(), st.step, &mut progress, &mut evals)?;
+            do_eval(agent.as_mut(), st.step, observer, &mut evals)?;
         }
         if needs_reset
             && (st.step - last_ckpt >= sched.checkpoint_every || st.step == sched.total_steps)
@@ -374,12 +366,12 @@ fn run(
                     checkpoint: kept,
                 });
             }
-            save_state(&ckpt_path, record, agent.as_ref(), &replay, &st)?;
+            save_state(&ckpt_path, record, &[agent.as_ref(), &replay], &st)?;
             save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
             last_ckpt = st.step;
             kept = ckpt_path.display().to_string();
         }
-        progress.set_step(st.step);
+        observer.step(st.step);
         if options.halt_after == Some(st.step) {
             return Ok(TrainOutcome {
                 evals,
@@ -401,41 +393,22 @@ fn run(
                     checkpoint: kept,
                 });
             }
-            save_state(&ckpt_path, record, agent.as_ref(), &replay, &st)?;
+            save_state(&ckpt_path, record, &[agent.as_ref(), &replay], &st)?;
             save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
-            progress.println(&format!(
-                "{} at step {}: checkpoint written to {}{}",
-                signal_name(sig),
-                st.step,
-                ckpt_path.display(),
-                if needs_reset {
-                    " (at an episode end: the resumed run is bit-identical)"
-                } else {
-                    " (mid-episode: the resumed run starts a new episode at this step)"
-                }
-            ));
             return Ok(TrainOutcome {
                 evals,
                 steps: st.step,
                 updates: st.updates,
                 halted: true,
-                signal: Some(sig),
+                signal: Some(SignalStop {
+                    signal: sig,
+                    mid_episode: !needs_reset,
+                }),
             });
         }
     }
-    progress.finish();
+    observer.finish();
     save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
-    let svg = render_svg(
-        &format!("{} on {}", cfg.algo, record.task),
-        "environment steps",
-        "evaluation return",
-        &[Series {
-            label: label.clone(),
-            points: evals.iter().map(|&(s, r)| (s as f64, r)).collect(),
-        }],
-    );
-    let svg_path = dir.join(files::CURVE_SVG);
-    std::fs::write(&svg_path, svg).map_err(io(&svg_path))?;
     Ok(TrainOutcome {
         evals,
         steps: st.step,

@@ -1,63 +1,39 @@
-//! The run directory: one writer at a time ([`lock`]), no run replaced unasked and no stale
-//! temporary files ([`directory`]), clean stops on SIGINT/SIGTERM ([`stop`]).
+//! The run directory: `run.json` (the record), the CSV logs, the resumable state; one writer
+//! at a time ([`lock`]), no run replaced unasked and no stale temporary files ([`directory`]),
+//! clean stops on SIGINT/SIGTERM ([`stop`]).
+//!
+//! Nothing here knows an algorithm: the state file is the union of the run's
+//! [`crate::checkpoint::Persist`] parts plus the loop's counters and random streams.
 
+pub mod csv_log;
 pub mod directory;
+pub mod error;
 pub mod lock;
+pub mod record;
+pub mod state;
 pub mod stop;
 pub mod threads;
 
-use std::path::{Path, PathBuf};
-
+pub use error::RunDirError;
 pub use lock::RunLock;
 pub use stop::StopRequest;
 
-/// A run directory that cannot be written.
-#[derive(Debug, thiserror::Error)]
-pub enum RunDirError {
-    /// Another live process writes this run.
-    #[error(
-        "{dir} is in use by process {pid} (lock file {lock}); wait for it to finish or stop it. If no such run is going on, delete the lock file"
-    )]
-    Locked {
-        /// The run directory.
-        dir: PathBuf,
-        /// The PID written in the lock file.
-        pid: u32,
-        /// The lock file.
-        lock: PathBuf,
-    },
-    /// The lock kept changing hands while we tried to take it.
-    #[error("could not take the lock {lock}: other processes keep taking and releasing it")]
-    Contended {
-        /// The lock file.
-        lock: PathBuf,
-    },
-    /// A new run would replace an existing one.
-    #[error(
-        "{dir} already holds a run ({files}); continue it with `rfm train --resume {dir}`, replace it with --overwrite, or choose another --out"
-    )]
-    ExistingRun {
-        /// The run directory.
-        dir: PathBuf,
-        /// The run files found.
-        files: String,
-    },
-    /// A file of the directory could not be read, written or removed.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-}
-
-impl RunDirError {
-    /// Wraps an I/O error on `path`.
-    pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RunDirError + '_ {
-        move |source| RunDirError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
-    }
+/// File names inside a run directory.
+pub mod files {
+    /// Evaluation returns.
+    pub const EVAL_CSV: &str = "eval.csv";
+    /// Training metrics.
+    pub const TRAIN_CSV: &str = "train.csv";
+    /// Full resumable state.
+    pub const CHECKPOINT: &str = "checkpoint.safetensors";
+    /// Agent only (for `rfm eval`).
+    pub const AGENT: &str = "agent.safetensors";
+    /// Learning curve (written by `rfm train`).
+    pub const CURVE_SVG: &str = "learning_curve.svg";
+    /// The run record.
+    pub const RUN_RECORD: &str = "run.json";
+    /// Every file a run writes (what `--overwrite` replaces).
+    pub const ALL: [&str; 6] = [
+        RUN_RECORD, EVAL_CSV, TRAIN_CSV, CHECKPOINT, AGENT, CURVE_SVG,
+    ];
 }

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use rfm::rl::run_record::RunRecord;
-use rfm::rl::{Algo, Preset, TrainConfig};
+use rfm::config::{Algo, Preset, TrainConfig};
+use rfm::run::record::RunRecord;
 
 /// A configuration small enough for a ~1 s run: 16-wide nets, K = 4, 2 particles, 2 steps,
 /// 100-step episodes, evaluation every 150 steps on one episode.
@@ -41,7 +41,7 @@ pub fn tiny(algo: Algo, steps: u64) -> TrainConfig {
 /// A run record of [`tiny`] on pendulum-swingup with one thread.
 pub fn record(algo: Algo, steps: u64, seed: u64) -> RunRecord {
     RunRecord {
-        task: "pendulum-swingup".into(),
+        task: rfm_envs::TaskId::PendulumSwingup,
         seed,
         preset: "test".into(),
         config: tiny(algo, steps),
