@@ -108,7 +108,12 @@ fn sigint_and_sigterm_checkpoint_print_the_resume_command_and_exit_130_143() {
     // after its next step.
     let start = Instant::now();
     while !run.join(LOCK_FILE).exists() {
-        assert!(child.try_wait().unwrap().is_none(), "resume exited early");
+        if child.try_wait().unwrap().is_some() {
+            panic!(
+                "resume exited early: {}",
+                stderr(&child.wait_with_output().unwrap())
+            );
+        }
         assert!(
             start.elapsed() < Duration::from_secs(300),
             "resume did not start"
