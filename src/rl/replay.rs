@@ -228,17 +228,17 @@ impl Persist for ReplayBuffer<f32> {
             full.slice_mut(s![..len, ..]).assign(&a);
             full
         };
-        let obs = pad(c.tensor::<f32>("self.obs", (len, o))?, o);
-        let action = pad(c.tensor::<f32>("self.action", (len, d))?, d);
-        let next_obs = pad(c.tensor::<f32>("self.next_obs", (len, o))?, o);
+        let obs = pad(c.tensor::<f32>("replay.obs", (len, o))?, o);
+        let action = pad(c.tensor::<f32>("replay.action", (len, d))?, d);
+        let next_obs = pad(c.tensor::<f32>("replay.next_obs", (len, o))?, o);
         let col = |name: &str| -> Result<Array1<f32>, CheckpointError> {
             let a = c.tensor::<f32>(name, (len, 1))?;
             let mut full = Array1::zeros(cap);
             full.slice_mut(s![..len]).assign(&a.column(0));
             Ok(full)
         };
-        let reward = col("self.reward")?;
-        let terminated = col("self.terminated")?;
+        let reward = col("replay.reward")?;
+        let terminated = col("replay.terminated")?;
         *self = ReplayBuffer::from_parts(obs, action, next_obs, reward, terminated, next, len)
             .map_err(corrupt)?;
         Ok(())
