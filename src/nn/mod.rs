@@ -7,7 +7,10 @@
 
 pub mod activation;
 pub mod bind;
+pub mod block_dense;
+pub mod critic_net;
 pub mod embedding;
+pub mod gaussian_actor;
 pub mod init;
 pub mod linear;
 pub mod mlp;
@@ -15,6 +18,9 @@ pub mod mlp_fast;
 pub mod params;
 pub mod residual;
 pub mod scratch;
+pub mod stack;
+pub mod stack_fused;
+pub mod velocity_net;
 
 pub use activation::Activation;
 pub use bind::{ParamMode, ParamVars};
