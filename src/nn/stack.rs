@@ -25,10 +25,10 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 use super::block_dense::{BlockDense, InputBlock, TapeInput};
+use super::fast_gelu;
 use super::{Activation, ParamId, ParamVars, Params};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
-use crate::policies::fast_gelu;
 
 /// Which evaluator runs a network (the dispatch point for a future bf16 arm).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +43,7 @@ impl Backend {
     /// The fastest backend for `T` on this CPU: fused for f32 when a packed-GEMM kernel exists.
     pub fn best<T: Scalar>() -> Self {
         let f32_ok = T::as_f32(ndarray::ArrayView2::<T>::from_shape((0, 0), &[]).unwrap());
-        if f32_ok.is_some() && crate::linalg::packed::Isa::detect().is_some() {
+        if f32_ok.is_some() && crate::linalg::isa::Isa::detect().is_some() {
             Backend::FusedF32
         } else {
             Backend::Inference

@@ -26,12 +26,13 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
 use super::block_dense::InputBlock;
+use super::fast_gelu::{add_gelu_f32, gelu_in_place_f32};
 use super::stack::{Layer, Stack};
 use super::{Activation, Params};
 use crate::Scalar;
+use crate::linalg::isa::Isa;
 use crate::linalg::narrow::{axpy, rows_dot_rows};
-use crate::linalg::packed::{Epilogue, Isa, PackedWeights, block_rows, packed_gemm_serial};
-use crate::policies::fast_gelu::{add_gelu_f32, gelu_in_place_f32};
+use crate::linalg::packed::{Epilogue, PackedWeights, block_rows, packed_gemm_serial};
 
 thread_local! {
     /// Activations and cotangents of the block a thread is working on (grown, then reused).
