@@ -22,5 +22,6 @@ pub mod paths;
 pub mod policies;
 pub mod rl;
 pub mod scalar;
+pub mod study;
 
 pub use scalar::Scalar;

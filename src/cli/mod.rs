@@ -5,5 +5,8 @@ pub mod envs;
 pub mod eval;
 pub mod plot;
 pub mod render;
+pub mod report;
+pub mod report_figures;
 pub mod selfcheck;
+pub mod sweep;
 pub mod train;
