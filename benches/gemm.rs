@@ -16,8 +16,9 @@ use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
-use rfm::linalg::packed::{Epilogue, Isa, PackedWeights, packed_gemm};
-use rfm::scalar::gemm;
+use rfm::linalg::gemm;
+use rfm::linalg::isa::Isa;
+use rfm::linalg::packed::{Epilogue, PackedWeights, packed_gemm};
 
 fn random(rng: &mut ChaCha8Rng, shape: (usize, usize), scale: f32) -> Array2<f32> {
     Array2::from_shape_simple_fn(shape, || rng.random_range(-scale..scale))
@@ -27,7 +28,7 @@ fn threads() -> String {
     std::env::var("MATMUL_NUM_THREADS").unwrap_or_else(|_| "default".into())
 }
 
-/// `C ← A·B` straight through `sgemm`, bypassing the dot-product path of `rfm::scalar::gemm`.
+/// `C ← A·B` straight through `sgemm`, bypassing the dot-product path of `rfm::linalg::gemm`.
 fn matrixmultiply_only(
     a: ndarray::ArrayView2<'_, f32>,
     b: ndarray::ArrayView2<'_, f32>,

@@ -4,7 +4,7 @@
 //!   (what the agent's actor update does) and through the fused tape-free backward;
 //! - `critic_grad_a_8192`: ∇ₐQ of a 23 → 256 → 256 → 1 ReLU critic for 8192 rows (256 states ×
 //!   32 actions), fast path (forward + input VJP over the 6 action columns), tape path, and the
-//!   agent's fused critic (`rfm::rl::critic_fused`: row blocks in cache, the state's part of
+//!   agent's fused critic (`rfm::critic::fused`: row blocks in cache, the state's part of
 //!   the first layer once per state, packed weights included in the timing);
 //! - `sgemm`: single-precision GEMM at the project's shapes, throughput in FLOP/s.
 //!
@@ -23,10 +23,10 @@ use ndarray::{Array1, Array2, s};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
+use rfm::critic::fused::{CriticOutputs, CriticWeights, FusedCritic};
+use rfm::linalg::gemm;
 use rfm::nn::{Activation, Init, Mlp, MlpWorkspace, ParamMode, Params};
 use rfm::optim::{Adam, AdamConfig};
-use rfm::rl::critic_fused::{CriticOutputs, CriticWeights, FusedCritic};
-use rfm::scalar::gemm;
 use std::hint::black_box;
 
 /// CPU time of the whole process (all threads), from `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`.

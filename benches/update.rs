@@ -9,10 +9,11 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rfm::config::{Algo, Preset, TrainConfig};
 use rfm::rl::agent::Agent;
 use rfm::rl::build::build_agent;
-use rfm::rl::replay::{Batch, ReplayBuffer};
-use rfm::rl::{Algo, Preset, TrainConfig};
+use rfm::rl::replay::ReplayBuffer;
+use rfm::transition::Batch;
 use std::hint::black_box;
 
 const OBS: usize = 17;

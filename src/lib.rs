@@ -9,11 +9,15 @@
 //! - [`linalg`]: the dispatching GEMM and the narrow-product kernels shared by autodiff and nn.
 //! - [`nn`], [`optim`], [`checkpoint`]: layers, optimisers, safetensors checkpoints.
 //! - [`paths`], [`estimators`]: probability paths and the RFM posterior-mean estimator family.
-//! - [`policies`], [`rl`]: flow / diffusion / Gaussian policies and the online actor-critic.
+//! - [`policies`], [`critic`]: flow / diffusion / Gaussian policies and the twin critics.
+//! - [`rl`]: replay, the one training loop and one file per algorithm; [`config`]: typed
+//!   settings and presets; [`run`]: the run directory (record, logs, resumable state).
 
 pub mod audit;
 pub mod autodiff;
 pub mod checkpoint;
+pub mod config;
+pub mod critic;
 pub mod estimators;
 pub mod linalg;
 pub mod nn;
@@ -21,7 +25,9 @@ pub mod optim;
 pub mod paths;
 pub mod policies;
 pub mod rl;
+pub mod run;
 pub mod scalar;
 pub mod study;
+pub mod transition;
 
 pub use scalar::Scalar;

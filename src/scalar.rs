@@ -56,9 +56,6 @@ pub trait Scalar:
     );
 }
 
-/// The dispatching GEMM lives in [`crate::linalg`]; re-exported here for existing callers.
-pub use crate::linalg::gemm;
-
 /// The two implementations differ only in the type, the matrixmultiply routine and whether
 /// the f32 views exist.
 macro_rules! impl_scalar {

@@ -14,7 +14,8 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::Scalar;
-use rfm::linalg::packed::{Epilogue, Isa, PackedWeights, packed_gemm};
+use rfm::linalg::isa::Isa;
+use rfm::linalg::packed::{Epilogue, PackedWeights, packed_gemm};
 
 fn random(rng: &mut ChaCha8Rng, shape: (usize, usize)) -> Array2<f32> {
     Array2::from_shape_simple_fn(shape, || rng.random_range(-1.0f32..1.0))

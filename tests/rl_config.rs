@@ -1,6 +1,6 @@
 //! Configuration: defaults equal the authors' settings; bad files give errors naming the key.
 
-use rfm::rl::{Algo, Coefficient, ConfigError, Pooling, Preset, TrainConfig};
+use rfm::config::{Algo, Coefficient, ConfigError, Pooling, Preset, TrainConfig};
 
 #[test]
 fn default_is_the_authors_rfm_run() {
@@ -76,7 +76,10 @@ fn toml_overlay_replaces_only_given_keys() {
         .unwrap();
     assert_eq!(c.estimator.samples, 7);
     assert_eq!(c.estimator.coefficient, Coefficient::Fixed(0.25));
-    assert_eq!(c.sampler.integrator, rfm::rl::config::Integrator::Heun);
+    assert_eq!(
+        c.sampler.integrator,
+        rfm::config::settings::Integrator::Heun
+    );
     assert_eq!(c.critic, base.critic);
     let c = base
         .overlay_toml("[estimator]\ncoefficient = { optimal = \"isotropic\" }\n")

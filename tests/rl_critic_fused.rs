@@ -1,4 +1,4 @@
-//! The fused, row-blocked f32 critic (`rfm::rl::critic_fused`): `Q` and `∇_a Q` against a
+//! The fused, row-blocked f32 critic (`rfm::critic::fused`): `Q` and `∇_a Q` against a
 //! layer-by-layer f64 evaluation with an entrywise rounding bound; the twin `min` and its tie
 //! rule through `CriticActionValue` exactly; bit-identity across threads.
 
@@ -14,11 +14,11 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
+use rfm::critic::action_value::CriticActionValue;
+use rfm::critic::fused::{CriticOutputs, CriticWeights, FusedCritic};
+use rfm::critic::twin::{CriticSettings, TwinCritic};
 use rfm::estimators::ActionValue;
 use rfm::linalg::packed::MAX_BLOCK_ROWS;
-use rfm::rl::critic_action_value::CriticActionValue;
-use rfm::rl::critic_fused::{CriticOutputs, CriticWeights, FusedCritic};
-use rfm::rl::twin_critic::{CriticSettings, TwinCritic};
 
 const EPS: f64 = f32::EPSILON as f64;
 

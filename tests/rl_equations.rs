@@ -13,14 +13,14 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
+use rfm::critic::twin::{CriticSettings, TwinCritic};
 use rfm::nn::Params;
 use rfm::paths::ProbabilityPath;
 use rfm::policies::diffusion_sampler::DiffusionMethod;
 use rfm::policies::flow_sampler::OdeMethod;
 use rfm::policies::generative::{GenerativeKind, GenerativePolicy};
 use rfm::policies::velocity_net::{VelocityNet, VelocityNetShape};
-use rfm::rl::replay::Batch;
-use rfm::rl::twin_critic::{CriticSettings, TwinCritic};
+use rfm::transition::Batch;
 
 fn close(got: f64, want: f64) -> bool {
     (got - want).abs() <= ESTIMATOR_ROUNDOFF_RELATIVE * (1.0 + want.abs())

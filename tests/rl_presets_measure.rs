@@ -9,15 +9,15 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
 use rfm::checkpoint::Checkpoint;
+use rfm::checkpoint::Persist;
+use rfm::config::{Coefficient, Pooling};
+use rfm::critic::action_value::CriticActionValue;
 use rfm::estimators::{ControlVariate, EstimatorConfig, LogTarget, RfmEstimator, TargetForm};
 use rfm::paths::{LinearPath, ProbabilityPath};
 use rfm::policies::noise::fill_standard_normal;
 use rfm::policies::resample::Selection;
-use rfm::rl::agent::Agent;
 use rfm::rl::build::{Built, build, control_variate};
-use rfm::rl::critic_action_value::CriticActionValue;
-use rfm::rl::run_state::record_of;
-use rfm::rl::{Coefficient, Pooling};
+use rfm::run::state::record_of;
 
 #[test]
 #[ignore = "measurement for paper-notes/presets.md; needs runs/demo from `cargo run --release`; prints tables"]
@@ -25,7 +25,7 @@ fn presets_regression_target_error_and_sampling_quality() {
     let c = Checkpoint::read("runs/demo/checkpoint.safetensors")
         .expect("run `cargo run --release` first");
     let record = record_of(&c).unwrap();
-    let task: rfm_envs::TaskId = record.task.parse().unwrap();
+    let task = record.task;
     let (o, d) = (task.spec().obs_dim(), task.spec().action_dim());
     let Built::Generative(mut agent) =
         build::<f32, _>(&record.config, o, d, &mut ChaCha8Rng::seed_from_u64(0))

@@ -1,9 +1,10 @@
-//! Replay buffer, CSV logs and plots.
+//! Replay buffer and CSV logs (the plots are tested beside their code in `src/cli/`).
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rfm::rl::csv_log::{CsvLog, read_csv};
-use rfm::rl::replay::{Batch, ReplayBuffer};
+use rfm::rl::replay::ReplayBuffer;
+use rfm::run::csv_log::{CsvLog, read_csv};
+use rfm::transition::Batch;
 
 #[test]
 fn ring_buffer_overwrites_oldest_and_samples_only_stored_rows() {
@@ -76,28 +77,4 @@ fn csv_truncation_on_resume_drops_later_and_torn_rows() {
     assert_eq!(rows[3][1], 7.0);
     assert!(rows[0][2].is_nan());
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn svg_and_ascii_plots_contain_every_series() {
-    use rfm::rl::curve_svg::{Series, render_svg};
-    let s = vec![
-        Series {
-            label: "rfm seed 0".into(),
-            points: vec![(0.0, 1.0), (1000.0, 50.0), (2000.0, 120.0)],
-        },
-        Series {
-            label: "sac <1>".into(),
-            points: vec![(0.0, 2.0), (2000.0, f64::NAN)],
-        },
-    ];
-    let svg = render_svg("pendulum-swingup", "env steps", "return", &s);
-    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-    assert_eq!(svg.matches("<polyline").count(), 2);
-    assert!(svg.contains("rfm seed 0") && svg.contains("sac &lt;1&gt;"));
-    assert!(!svg.contains("NaN"));
-    let a = rfm::rl::ascii_plot::ascii_plot(&s[0].points, 40, 8);
-    assert_eq!(a.lines().count(), 10);
-    assert_eq!(a.matches('●').count(), 3);
-    assert!(a.contains("120.0") && a.contains("1.0"));
 }

@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use rfm::checkpoint::Checkpoint;
-use rfm::rl::csv_log::read_csv;
-use rfm::rl::run_record::RunRecord;
-use rfm::rl::trainer::{TrainError, TrainOptions, files, resume, train};
-use rfm::rl::{Algo, Preset, TrainConfig};
+use rfm::config::{Algo, Preset, TrainConfig};
+use rfm::rl::trainer::{TrainError, TrainOptions, resume, train};
+use rfm::run::csv_log::read_csv;
+use rfm::run::files;
+use rfm::run::record::RunRecord;
 
 /// A configuration small enough for a ~1 s run: 16-wide nets, K = 4, 2 particles, 2 steps,
 /// 100-step episodes, evaluation every 150 steps on one episode.
@@ -42,7 +43,7 @@ fn tiny(algo: Algo, steps: u64) -> TrainConfig {
 
 fn record(algo: Algo, steps: u64, seed: u64) -> RunRecord {
     RunRecord {
-        task: "pendulum-swingup".into(),
+        task: rfm_envs::TaskId::PendulumSwingup,
         seed,
         preset: "test".into(),
         config: tiny(algo, steps),
@@ -109,7 +110,6 @@ fn every_algorithm_runs_end_to_end_with_finite_losses_and_files() {
             files::TRAIN_CSV,
             files::CHECKPOINT,
             files::AGENT,
-            files::CURVE_SVG,
             "run.json",
         ] {
             assert!(dir.join(f).is_file(), "{algo}: {f} missing");
@@ -247,8 +247,11 @@ fn corrupt_checkpoint_and_unknown_task_give_clear_errors() {
         msg.contains("q1.l0") && msg.contains("16") && msg.contains('8'),
         "{msg}"
     );
-    rec.task = "pendulum-swingdown".into();
-    rec.write(&dir).unwrap();
+    // run.json naming a task that does not exist (a typed record cannot hold one).
+    let json = std::fs::read_to_string(dir.join("run.json")).unwrap();
+    let bad = json.replace("\"pendulum-swingup\"", "\"pendulum-swingdown\"");
+    assert_ne!(bad, json);
+    std::fs::write(dir.join("run.json"), bad).unwrap();
     let msg = resume(&dir, &TrainOptions::default())
         .unwrap_err()
         .to_string();

@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
-use rfm::rl::Algo;
+use rfm::config::Algo;
 use rfm::study::bootstrap::{Bootstrap, Strata};
 use rfm::study::improvement::probability_of_improvement;
 use rfm::study::iqm::{iqm, pooled_iqm, quantile_sorted};

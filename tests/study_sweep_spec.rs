@@ -4,7 +4,7 @@
 #[path = "common/study_runs.rs"]
 mod study_runs;
 
-use rfm::rl::{Algo, Preset};
+use rfm::config::{Algo, Preset};
 use rfm::study::slurm::{array_ranges, time_limit};
 use rfm::study::spec::{SpecError, SweepSpec};
 use study_runs::{rfm, scratch};

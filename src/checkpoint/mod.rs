@@ -9,14 +9,19 @@
 //!   and dtype the model expects. Every defect of the file (truncated, corrupt header, wrong
 //!   shape, wrong dtype, missing or unexpected tensor) is a [`CheckpointError`] naming the tensor
 //!   and shapes involved; bad files never panic.
-//! - [`save_params`] / [`load_params`] do both for one [`crate::nn::Params`] store.
+//! - [`save_params`] / [`load_params`] do both for one [`crate::nn::Params`] store;
+//!   [`Persist`] is a part of a run that saves and restores itself (critics, agent, replay);
+//!   [`state_io`] adds optimiser moments and scalars.
 
 pub mod element;
 pub mod error;
+pub mod persist;
 pub mod read;
+pub mod state_io;
 pub mod write;
 
 pub use error::{CheckpointError, IoStep};
+pub use persist::Persist;
 pub use read::{Checkpoint, load_params};
 pub use write::{CheckpointWriter, save_params};
 

@@ -8,8 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use rfm::checkpoint::Checkpoint;
 use rfm::rl::build::build_agent;
 use rfm::rl::evaluate::evaluate;
-use rfm::rl::run_state::record_of;
-use rfm_envs::TaskId;
+use rfm::run::state::record_of;
 
 /// Arguments of `rfm eval`.
 #[derive(Args, Debug, Clone)]
@@ -32,7 +31,7 @@ pub struct EvalArgs {
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let c = Checkpoint::read(&args.checkpoint)?;
     let record = record_of(&c)?;
-    let task: TaskId = record.task.parse()?;
+    let task = record.task;
     let spec = task.spec();
     let mut agent = build_agent::<f32, _>(
         &record.config,

@@ -1,9 +1,13 @@
-//! Subcommands of the `rfm` binary, one file each.
+//! Subcommands of the `rfm` binary, one file each, and what they show: the terminal plot,
+//! the SVG learning curves and the progress bar.
 
+pub mod ascii_plot;
 pub mod audit;
+pub mod curve_svg;
 pub mod envs;
 pub mod eval;
 pub mod plot;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod report_figures;

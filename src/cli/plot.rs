@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use rfm::rl::ascii_plot::ascii_plot;
-use rfm::rl::csv_log::read_csv;
-use rfm::rl::curve_svg::{Series, render_svg};
-use rfm::rl::run_record::RunRecord;
-use rfm::rl::trainer::files;
+use rfm::run::csv_log::read_csv;
+use rfm::run::files;
+use rfm::run::record::RunRecord;
+
+use super::ascii_plot::ascii_plot;
+use super::curve_svg::{Series, render_svg};
 
 /// Arguments of `rfm plot`.
 #[derive(Args, Debug, Clone)]

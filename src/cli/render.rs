@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use rfm::checkpoint::Checkpoint;
 use rfm::rl::agent::{ActMode, Agent};
 use rfm::rl::build::build_agent;
-use rfm::rl::run_state::record_of;
+use rfm::run::state::record_of;
 use rfm_envs::render::{RenderOptions, render_rollout};
 use rfm_envs::{TaskId, make};
 
@@ -121,7 +121,7 @@ pub fn run(args: RenderArgs) -> Result<()> {
 fn load_agent(path: &std::path::Path, task: TaskId) -> Result<Box<dyn Agent<f32>>> {
     let c = Checkpoint::read(path)?;
     let record = record_of(&c)?;
-    let trained_on: TaskId = record.task.parse()?;
+    let trained_on = record.task;
     anyhow::ensure!(
         trained_on == task,
         "checkpoint {} was trained on {trained_on}; render it with `rfm render {trained_on}`, not {task}",

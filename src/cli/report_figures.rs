@@ -6,7 +6,7 @@ use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use rfm::rl::Algo;
+use rfm::config::Algo;
 use rfm::study::run_outcome::{RunOutcome, RunState};
 use rfm::study::summary::Summary;
 

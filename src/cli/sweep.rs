@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, bail};
 use clap::Args;
-use rfm::rl::{Algo, Preset};
+use rfm::config::{Algo, Preset};
 use rfm::study::atomic_file::write_atomic;
 use rfm::study::cost::minutes_for;
 use rfm::study::launch::train_command;

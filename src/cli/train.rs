@@ -4,11 +4,16 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use rfm::rl::ascii_plot::ascii_plot;
-use rfm::rl::run_record::{RunRecord, git_commit, unix_now};
-use rfm::rl::trainer::{TrainOptions, files, resume, train};
-use rfm::rl::{Algo, Preset, TrainConfig};
+use rfm::config::{Algo, Preset, TrainConfig};
+use rfm::rl::trainer::{TrainOptions, resume_observed, train_observed};
+use rfm::run::csv_log::read_csv;
+use rfm::run::files;
+use rfm::run::record::{RunRecord, git_commit, unix_now};
 use rfm_envs::TaskId;
+
+use super::ascii_plot::ascii_plot;
+use super::curve_svg::{Series, render_svg};
+use super::progress::Progress;
 
 /// Arguments of `rfm train`.
 #[derive(Args, Debug, Clone)]
@@ -47,7 +52,7 @@ pub struct TrainArgs {
 
 impl TrainArgs {
     /// The embedded default of `cargo run --release`: rfm on cartpole-swingup with the
-    /// [`rfm::rl::Preset::Demo`] budget.
+    /// [`rfm::config::Preset::Demo`] budget.
     pub fn demo() -> Self {
         TrainArgs {
             task: TaskId::CartpoleSwingup,
@@ -92,7 +97,7 @@ pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunR
     }
     config.validate()?;
     Ok(RunRecord {
-        task: task.name().to_string(),
+        task,
         seed: args.seed,
         preset: format!("{:?}", args.preset).to_lowercase(),
         config,
@@ -117,31 +122,57 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<f64> {
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
-    let options = TrainOptions {
-        show_progress: !args.quiet,
-        halt_after: None,
+    let options = TrainOptions { halt_after: None };
+    let (dir, record) = match &args.resume {
+        Some(dir) => {
+            eprintln!("resuming {}", dir.display());
+            (
+                dir.clone(),
+                RunRecord::read(dir).map_err(anyhow::Error::msg)?,
+            )
+        }
+        None => {
+            let record = record_from_args(args, threads)?;
+            eprintln!(
+                "training {} on {} (seed {}, preset {}, {} steps, {} threads) → {}",
+                record.config.algo,
+                record.task,
+                record.seed,
+                record.preset,
+                record.config.schedule.total_steps,
+                threads,
+                args.out.display()
+            );
+            (args.out.clone(), record)
+        }
     };
-    let (dir, outcome) = if let Some(dir) = &args.resume {
-        eprintln!("resuming {}", dir.display());
-        (dir.clone(), resume(dir, &options)?)
+    let label = format!(
+        "{} {} seed {}",
+        record.config.algo, record.task, record.seed
+    );
+    let mut progress = Progress::new(!args.quiet, &label);
+    let outcome = if args.resume.is_some() {
+        resume_observed(&dir, &options, &mut progress)?
     } else {
-        let record = record_from_args(args, threads)?;
-        eprintln!(
-            "training {} on {} (seed {}, preset {}, {} steps, {} threads) → {}",
-            record.config.algo,
-            record.task,
-            record.seed,
-            record.preset,
-            record.config.schedule.total_steps,
-            threads,
-            args.out.display()
-        );
-        (args.out.clone(), train(&args.out, &record, &options)?)
+        train_observed(&dir, &record, &options, &mut progress)?
     };
+    // The whole run's curve, including the evaluations before a resume.
+    let (_, rows) = read_csv(&dir.join(files::EVAL_CSV)).map_err(anyhow::Error::msg)?;
+    let pts: Vec<(f64, f64)> = rows.iter().map(|r| (r[0], r[1])).collect();
+    let svg = render_svg(
+        &format!("{} on {}", record.config.algo, record.task),
+        "environment steps",
+        "evaluation return",
+        &[Series {
+            label,
+            points: pts.clone(),
+        }],
+    );
+    let svg_path = dir.join(files::CURVE_SVG);
+    std::fs::write(&svg_path, svg).with_context(|| format!("writing {}", svg_path.display()))?;
     println!("\nevaluation return vs environment steps:");
-    let pts: Vec<(f64, f64)> = outcome.evals.iter().map(|&(s, r)| (s as f64, r)).collect();
     print!("{}", ascii_plot(&pts, 60, 12));
-    let last = outcome.evals.last().map_or(f64::NAN, |e| e.1);
+    let last = pts.last().map_or(f64::NAN, |e| e.1);
     println!(
         "final eval return {last:.1} after {} steps ({} updates)\nfiles: {}/{{{}, {}, run.json, {}, {}}}",
         outcome.steps,

@@ -8,15 +8,17 @@
 //! - [`packed`]: f32 GEMM against weights packed once (AVX-512F / AVX2+FMA), fused epilogue.
 //! - [`dense_matmul`]: the shape-based choice of the nn fast paths (`x·W` into a buffer).
 
+pub mod isa;
 pub mod narrow;
 pub mod packed;
 mod packed_tiles;
+pub mod scratch;
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 use crate::Scalar;
-use crate::nn::Scratch;
 use narrow::{SMALL_M, SMALL_N, matmul_nt_small_n, matmul_rowcomb};
+pub use scratch::Scratch;
 
 /// Below this many elements a row loop or elementwise pass runs on one thread (rayon's
 /// fork/join costs a few microseconds, as much as the pass itself at batch 256 × 64 columns).
@@ -70,7 +72,7 @@ pub fn gemm<T: Scalar>(
         };
         PACKED_B.with_borrow_mut(|w| {
             w.repack(b32);
-            packed::packed_gemm(a32, w, packed::Epilogue::None, c32, packed::Isa::Avx512);
+            packed::packed_gemm(a32, w, packed::Epilogue::None, c32, isa::Isa::Avx512);
         });
         return;
     }
@@ -128,7 +130,7 @@ fn packed_route<T: Scalar>(
         && [a.strides(), b.strides(), c.strides()]
             .iter()
             .all(|s| s.iter().all(|&v| v >= 0))
-        && packed::Isa::detect() == Some(packed::Isa::Avx512)
+        && isa::Isa::detect() == Some(isa::Isa::Avx512)
 }
 
 /// `out ← x·w` choosing the kernel by shape: row combinations for few rows of `x`, dot products

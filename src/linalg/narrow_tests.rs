@@ -2,8 +2,8 @@
 //! `autodiff/dot_gemm.rs`).
 
 use super::*;
+use crate::linalg::Scratch;
 use crate::linalg::dense_matmul;
-use crate::nn::Scratch;
 use ndarray::Array2;
 
 fn filled(rows: usize, cols: usize, seed: u64) -> Array2<f64> {

@@ -13,14 +13,12 @@
 
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
+use super::isa::{Isa, NR};
 use super::packed_tiles::{Tile, run_tile};
 use rayon::prelude::*;
 
-/// Width of a packed panel (two zmm / four ymm registers of f32).
-pub const NR: usize = 32;
-
 /// Most rows per block of the fused row-blocked networks (`policies::velocity_fused`,
-/// `rl::critic_fused`): a multiple of the AVX-512 tile height 12; two `96 × 256` f32 activation
+/// `critic::fused`): a multiple of the AVX-512 tile height 12; two `96 × 256` f32 activation
 /// buffers take 192 KiB, inside a core's L2.
 pub const MAX_BLOCK_ROWS: usize = 96;
 
@@ -85,42 +83,6 @@ pub enum Epilogue<'a> {
     Bias(&'a [f32]),
     /// `C = max(0, A·W + b)`.
     BiasRelu(&'a [f32]),
-}
-
-/// The instruction set of the microkernel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Isa {
-    /// AVX-512F, 12 × 32 tile.
-    Avx512,
-    /// AVX2 + FMA, 3 × 32 tile.
-    Avx2Fma,
-    /// Plain Rust (any CPU; `mul_add` keeps the same rounding as the SIMD kernels).
-    Portable,
-}
-
-impl Isa {
-    /// The widest kernel this CPU runs (`None` if neither SIMD kernel applies: then callers
-    /// should keep matrixmultiply, the portable kernel being a reference, not a fast path).
-    pub fn detect() -> Option<Self> {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if is_x86_feature_detected!("avx512f") {
-                return Some(Isa::Avx512);
-            }
-            if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-                return Some(Isa::Avx2Fma);
-            }
-        }
-        None
-    }
-
-    fn mr(self) -> usize {
-        match self {
-            Isa::Avx512 => 12,
-            Isa::Avx2Fma => 3,
-            Isa::Portable => 4,
-        }
-    }
 }
 
 /// `C ← A·W` then the epilogue, with the kernel of `isa`; blocks of rows run in parallel

@@ -3,7 +3,7 @@
 //! the dispatch of a tile to the kernel of its ISA and height. Every kernel runs the same
 //! fused-multiply-add chain per output entry, so they agree bit for bit.
 
-use super::packed::{Isa, NR};
+use super::isa::{Isa, NR};
 
 /// One `rows × cols` tile (`rows ≤ MR`, `cols ≤ NR`): `a` points at `A[i0, 0]` (row stride
 /// `lda`), `panel` is the `k × NR` panel, `c` points at `C[i0, j0]` (row stride `ldc`), `bias`

@@ -5,7 +5,7 @@ use super::activation::with_activation_fn;
 use super::{Activation, Init, ParamId, ParamVars, Params};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
-use crate::scalar::gemm;
+use crate::linalg::gemm;
 use ndarray::{ArrayView2, ArrayViewMut1, ArrayViewMut2, Zip};
 use rand::Rng;
 

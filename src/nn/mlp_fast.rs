@@ -10,9 +10,9 @@
 
 use super::activation::with_activation_derivative;
 use super::linear::{PAR_MIN_ELEMS, add_bias_act};
-use super::scratch::Scratch;
 use super::{Activation, Mlp, Params};
 use crate::Scalar;
+use crate::linalg::Scratch;
 use crate::linalg::dense_matmul;
 use crate::linalg::gemm;
 use crate::linalg::narrow::{SMALL_N, matmul_nt_small_n, matmul_rowcomb};

@@ -14,7 +14,6 @@ pub mod mlp;
 pub mod mlp_fast;
 pub mod params;
 pub mod residual;
-pub mod scratch;
 
 pub use activation::Activation;
 pub use bind::{ParamMode, ParamVars};
@@ -25,4 +24,3 @@ pub use mlp::Mlp;
 pub use mlp_fast::MlpWorkspace;
 pub use params::{ParamId, Params};
 pub use residual::{ResMlp, ResMlpWorkspace, Residual};
-pub use scratch::Scratch;

@@ -7,10 +7,10 @@
 
 use super::activation::with_activation_fn;
 use super::linear::{PAR_MIN_ELEMS, add_bias_act};
-use super::scratch::Scratch;
 use super::{Activation, Init, Linear, ParamVars, Params};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
+use crate::linalg::Scratch;
 use crate::linalg::dense_matmul;
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Zip};
 use rand::Rng;

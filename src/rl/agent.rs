@@ -3,9 +3,9 @@
 use ndarray::{ArrayView2, ArrayViewMut2};
 use rand_chacha::ChaCha8Rng;
 
-use super::replay::Batch;
 use crate::Scalar;
-use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter};
+use crate::checkpoint::Persist;
+use crate::transition::Batch;
 
 /// How an action is chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,8 +107,9 @@ impl UpdateMetrics {
     }
 }
 
-/// An online actor-critic algorithm.
-pub trait Agent<T: Scalar> {
+/// An online actor-critic algorithm; as a [`Persist`] it saves every parameter, target and
+/// optimiser state.
+pub trait Agent<T: Scalar>: Persist {
     /// Writes one action per row of `obs` into `action` (`B × d`, in [−1, 1]).
     fn act(
         &mut self,
@@ -119,13 +120,6 @@ pub trait Agent<T: Scalar> {
     );
     /// One gradient update on `batch`.
     fn update(&mut self, batch: &Batch<T>, rng: &mut ChaCha8Rng) -> UpdateMetrics;
-    /// Adds every parameter, target and optimiser state to `w`.
-    fn save(&self, w: &mut CheckpointWriter);
-    /// Restores what [`Agent::save`] wrote.
-    ///
-    /// # Errors
-    /// A missing, mis-shaped or mistyped tensor.
-    fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError>;
     /// The name of the first non-finite parameter, if any.
     fn first_non_finite(&self) -> Option<String>;
 }

@@ -3,13 +3,13 @@
 use rand::Rng;
 
 use super::agent::Agent;
-use super::algo::Algo;
-use super::coefficient::{Coefficient, Pooling};
-use super::config::{DiffusionSampler, Integrator, Proposal, TrainConfig};
 use super::generative_agent::{EndpointProposal, GenerativeAgent, ParticleSettings, TargetSource};
 use super::sac_agent::SacAgent;
-use super::twin_critic::{CriticSettings, TwinCritic};
 use crate::Scalar;
+use crate::config::algo::Algo;
+use crate::config::coefficient::{Coefficient, Pooling};
+use crate::config::settings::{DiffusionSampler, Integrator, Proposal, TrainConfig};
+use crate::critic::twin::{CriticSettings, TwinCritic};
 use crate::estimators::{
     CoefficientSpace, CoefficientStructure, ControlVariate, EstimatorConfig, LogTarget,
     PluginCoefficient, RfmEstimator, TargetForm,

@@ -15,13 +15,12 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::agent::{ActMode, Agent, UpdateMetrics};
-use super::critic_action_value::CriticActionValue;
-use super::replay::Batch;
-use super::state_io::{first_non_finite, load_adam, save_adam};
-use super::twin_critic::TwinCritic;
 use crate::Scalar;
 use crate::autodiff::Tape;
-use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter};
+use crate::checkpoint::state_io::{first_non_finite, load_adam, save_adam};
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
+use crate::critic::action_value::CriticActionValue;
+use crate::critic::twin::TwinCritic;
 use crate::estimators::{LogTarget, RfmEstimator};
 use crate::nn::Params;
 use crate::optim::{Adam, clip_grad_norm, global_grad_norm};
@@ -29,6 +28,7 @@ use crate::paths::ProbabilityPath;
 use crate::policies::generative::{GenerativePolicy, SamplerScratch};
 use crate::policies::noise::fill_standard_normal;
 use crate::policies::resample::{Selection, select_particles};
+use crate::transition::Batch;
 
 /// Where `u_1` of the training points comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -334,24 +334,26 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
         m
     }
 
-    fn save(&self, w: &mut CheckpointWriter) {
-        w.add_params("actor", &self.actor);
-        save_adam(w, "actor_adam", &self.actor_adam);
-        super::sac_agent::save_critic(w, &self.critic);
-    }
-
-    fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
-        c.load_params("actor", &mut self.actor)?;
-        let layout = self.actor.clone();
-        load_adam(c, "actor_adam", &mut self.actor_adam, &layout)?;
-        super::sac_agent::load_critic(c, &mut self.critic)
-    }
-
     fn first_non_finite(&self) -> Option<String> {
         first_non_finite(&[
             ("actor", &self.actor),
             ("q1", &self.critic.online[0]),
             ("q2", &self.critic.online[1]),
         ])
+    }
+}
+
+impl<T: Scalar> Persist for GenerativeAgent<T> {
+    fn save(&self, w: &mut CheckpointWriter) {
+        w.add_params("actor", &self.actor);
+        save_adam(w, "actor_adam", &self.actor_adam);
+        self.critic.save(w);
+    }
+
+    fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
+        c.load_params("actor", &mut self.actor)?;
+        let layout = self.actor.clone();
+        load_adam(c, "actor_adam", &mut self.actor_adam, &layout)?;
+        self.critic.load(c)
     }
 }

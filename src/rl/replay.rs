@@ -5,48 +5,14 @@
 //! per step. Indices are drawn with the run's explicit `ChaCha8Rng` (authors: `np.random.randint`
 //! with replacement).
 
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, s};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::Scalar;
-
-/// One minibatch of transitions, rows aligned.
-#[derive(Clone, Debug)]
-pub struct Batch<T> {
-    /// Observations, B × obs_dim.
-    pub obs: Array2<T>,
-    /// Actions taken, in [−1, 1], B × action_dim.
-    pub action: Array2<T>,
-    /// Rewards, B × 1.
-    pub reward: Array2<T>,
-    /// Next observations, B × obs_dim.
-    pub next_obs: Array2<T>,
-    /// 1 if the transition ended in a true terminal state, else 0 (B × 1). Truncation is not
-    /// termination: the TD target still bootstraps.
-    pub terminated: Array2<T>,
-}
-
-impl<T: Scalar> Batch<T> {
-    /// A zeroed batch of `b` rows.
-    pub fn zeros(b: usize, obs_dim: usize, action_dim: usize) -> Self {
-        Batch {
-            obs: Array2::zeros((b, obs_dim)),
-            action: Array2::zeros((b, action_dim)),
-            reward: Array2::zeros((b, 1)),
-            next_obs: Array2::zeros((b, obs_dim)),
-            terminated: Array2::zeros((b, 1)),
-        }
-    }
-    /// Number of rows.
-    pub fn len(&self) -> usize {
-        self.obs.nrows()
-    }
-    /// True when the batch has no rows.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
+use crate::checkpoint::state_io::metadata_u64;
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
+use crate::transition::Batch;
 
 /// The replay memory.
 #[derive(Clone, Debug, PartialEq)]
@@ -224,5 +190,57 @@ impl<T: Scalar> ReplayBuffer<T> {
             len,
             next,
         })
+    }
+}
+
+/// The stored rows (`replay.obs`, …, first `len` rows only) and the cursor (metadata
+/// `replay_next`, `replay_len`), so that a resumed run samples exactly as the uninterrupted one.
+impl Persist for ReplayBuffer<f32> {
+    fn save(&self, w: &mut CheckpointWriter) {
+        let (next, len) = self.cursor();
+        for (name, v) in self.tensors() {
+            w.add(name, &v.slice(s![..len, ..]).to_owned());
+        }
+        for (name, v) in self.columns() {
+            let col = v.slice(s![..len]).to_owned().insert_axis(ndarray::Axis(1));
+            w.add(name, &col);
+        }
+        w.metadata("replay_next", next.to_string())
+            .metadata("replay_len", len.to_string());
+    }
+
+    fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
+        let len = metadata_u64(c, "replay_len")? as usize;
+        let next = metadata_u64(c, "replay_next")? as usize;
+        let cap = self.capacity();
+        let (o, d) = (self.obs_dim(), self.action_dim());
+        let corrupt = |reason: String| CheckpointError::CorruptHeader {
+            path: c.path().to_owned(),
+            reason,
+        };
+        if len > cap {
+            return Err(corrupt(format!(
+                "replay_len {len} exceeds the configured capacity {cap}"
+            )));
+        }
+        let pad = |a: Array2<f32>, cols: usize| {
+            let mut full = Array2::zeros((cap, cols));
+            full.slice_mut(s![..len, ..]).assign(&a);
+            full
+        };
+        let obs = pad(c.tensor::<f32>("replay.obs", (len, o))?, o);
+        let action = pad(c.tensor::<f32>("replay.action", (len, d))?, d);
+        let next_obs = pad(c.tensor::<f32>("replay.next_obs", (len, o))?, o);
+        let col = |name: &str| -> Result<Array1<f32>, CheckpointError> {
+            let a = c.tensor::<f32>(name, (len, 1))?;
+            let mut full = Array1::zeros(cap);
+            full.slice_mut(s![..len]).assign(&a.column(0));
+            Ok(full)
+        };
+        let reward = col("replay.reward")?;
+        let terminated = col("replay.terminated")?;
+        *self = ReplayBuffer::from_parts(obs, action, next_obs, reward, terminated, next, len)
+            .map_err(corrupt)?;
+        Ok(())
     }
 }

@@ -9,16 +9,16 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rand_chacha::ChaCha8Rng;
 
 use super::agent::{ActMode, Agent, UpdateMetrics};
-use super::replay::Batch;
-use super::state_io::{first_non_finite, load_adam, save_adam};
-use super::twin_critic::TwinCritic;
 use crate::Scalar;
 use crate::autodiff::Tape;
-use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter};
+use crate::checkpoint::state_io::{first_non_finite, load_adam, save_adam};
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
+use crate::critic::twin::TwinCritic;
 use crate::nn::Params;
 use crate::optim::{Adam, AdamConfig, clip_grad_norm, global_grad_norm};
 use crate::policies::noise::fill_standard_normal;
 use crate::policies::tanh_gaussian::TanhGaussianPolicy;
+use crate::transition::Batch;
 
 /// The SAC agent.
 pub struct SacAgent<T: Scalar> {
@@ -177,24 +177,6 @@ impl<T: Scalar> Agent<T> for SacAgent<T> {
         m
     }
 
-    fn save(&self, w: &mut CheckpointWriter) {
-        w.add_params("actor", &self.actor);
-        save_adam(w, "actor_adam", &self.actor_adam);
-        w.add_params("alpha", &self.log_alpha);
-        save_adam(w, "alpha_adam", &self.alpha_adam);
-        save_critic(w, &self.critic);
-    }
-
-    fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
-        c.load_params("actor", &mut self.actor)?;
-        let layout = self.actor.clone();
-        load_adam(c, "actor_adam", &mut self.actor_adam, &layout)?;
-        c.load_params("alpha", &mut self.log_alpha)?;
-        let layout = self.log_alpha.clone();
-        load_adam(c, "alpha_adam", &mut self.alpha_adam, &layout)?;
-        load_critic(c, &mut self.critic)
-    }
-
     fn first_non_finite(&self) -> Option<String> {
         first_non_finite(&[
             ("actor", &self.actor),
@@ -205,28 +187,22 @@ impl<T: Scalar> Agent<T> for SacAgent<T> {
     }
 }
 
-/// Adds both critics, their targets and optimiser states to `w`.
-pub fn save_critic<T: Scalar>(w: &mut CheckpointWriter, critic: &TwinCritic<T>) {
-    for i in 0..2 {
-        w.add_params(&format!("q{}", i + 1), &critic.online[i]);
-        w.add_params(&format!("q{}_target", i + 1), &critic.target[i]);
-        save_adam(w, &format!("q{}_adam", i + 1), &critic.adam[i]);
+impl<T: Scalar> Persist for SacAgent<T> {
+    fn save(&self, w: &mut CheckpointWriter) {
+        w.add_params("actor", &self.actor);
+        save_adam(w, "actor_adam", &self.actor_adam);
+        w.add_params("alpha", &self.log_alpha);
+        save_adam(w, "alpha_adam", &self.alpha_adam);
+        self.critic.save(w);
     }
-}
 
-/// Restores what [`save_critic`] wrote.
-///
-/// # Errors
-/// A missing, mis-shaped or mistyped tensor.
-pub fn load_critic<T: Scalar>(
-    c: &Checkpoint,
-    critic: &mut TwinCritic<T>,
-) -> Result<(), CheckpointError> {
-    for i in 0..2 {
-        c.load_params(&format!("q{}", i + 1), &mut critic.online[i])?;
-        c.load_params(&format!("q{}_target", i + 1), &mut critic.target[i])?;
-        let layout = critic.online[i].clone();
-        load_adam(c, &format!("q{}_adam", i + 1), &mut critic.adam[i], &layout)?;
+    fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
+        c.load_params("actor", &mut self.actor)?;
+        let layout = self.actor.clone();
+        load_adam(c, "actor_adam", &mut self.actor_adam, &layout)?;
+        c.load_params("alpha", &mut self.log_alpha)?;
+        let layout = self.log_alpha.clone();
+        load_adam(c, "alpha_adam", &mut self.alpha_adam, &layout)?;
+        self.critic.load(c)
     }
-    Ok(())
 }

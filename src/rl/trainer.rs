@@ -13,38 +13,23 @@ use std::time::Instant;
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rfm_envs::{TaskId, env_rng, make};
+use rfm_envs::{env_rng, make};
 
 use super::agent::{ActMode, Agent, UpdateMetrics};
 use super::build::build_agent;
-use super::csv_log::{CsvLog, read_csv};
-use super::curve_svg::{Series, render_svg};
 use super::evaluate::{EvalResult, evaluate};
-use super::progress::Progress;
-use super::replay::{Batch, ReplayBuffer};
-use super::run_record::RunRecord;
-use super::run_state::{LoopState, load_state, save_agent, save_state};
+use super::observer::Observer;
+use super::replay::ReplayBuffer;
 use crate::checkpoint::{Checkpoint, CheckpointError};
-
-/// File names inside a run directory.
-pub mod files {
-    /// Evaluation returns.
-    pub const EVAL_CSV: &str = "eval.csv";
-    /// Training metrics.
-    pub const TRAIN_CSV: &str = "train.csv";
-    /// Full resumable state.
-    pub const CHECKPOINT: &str = "checkpoint.safetensors";
-    /// Agent only (for `rfm eval`).
-    pub const AGENT: &str = "agent.safetensors";
-    /// Learning curve.
-    pub const CURVE_SVG: &str = "learning_curve.svg";
-}
+use crate::run::csv_log::CsvLog;
+use crate::run::files;
+use crate::run::record::RunRecord;
+use crate::run::state::{LoopState, load_state, save_agent, save_state};
+use crate::transition::Batch;
 
 /// Options that do not change the result of a run.
 #[derive(Clone, Debug, Default)]
 pub struct TrainOptions {
-    /// Show the progress bar and status lines.
-    pub show_progress: bool,
     /// Stop (as if killed) right after this many env steps; for tests of `--resume`.
     pub halt_after: Option<u64>,
 }
@@ -93,7 +78,8 @@ pub enum TrainError {
 /// What a finished (or halted) run reports.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrainOutcome {
-    /// `(step, mean return)` of every evaluation of the run (including before a resume).
+    /// `(step, mean return)` of every evaluation of this call (after a resume, only the
+    /// evaluations since the checkpoint; `eval.csv` holds the whole run).
     pub evals: Vec<(u64, f64)>,
     /// Env steps done.
     pub steps: u64,
@@ -129,21 +115,7 @@ fn streams(seed: u64) -> (ChaCha8Rng, LoopState) {
     (init, state)
 }
 
-/// The task of a record.
-///
-/// # Errors
-/// An unknown task name (naming the allowed ones).
-pub fn task_of(record: &RunRecord) -> Result<TaskId, TrainError> {
-    record
-        .task
-        .parse::<TaskId>()
-        .map_err(|e| TrainError::Resume {
-            dir: PathBuf::new(),
-            reason: e.to_string(),
-        })
-}
-
-/// Starts a new run in `dir` (created if needed) as described by `record`.
+/// Starts a new run in `dir` (created if needed) as described by `record`, silently.
 ///
 /// # Errors
 /// See [`TrainError`].
@@ -152,17 +124,43 @@ pub fn train(
     record: &RunRecord,
     options: &TrainOptions,
 ) -> Result<TrainOutcome, TrainError> {
+    train_observed(dir, record, options, &mut ())
+}
+
+/// As [`train`], reporting steps and evaluations to `observer` (the CLI's progress bar).
+///
+/// # Errors
+/// See [`TrainError`].
+pub fn train_observed(
+    dir: &Path,
+    record: &RunRecord,
+    options: &TrainOptions,
+    observer: &mut dyn Observer,
+) -> Result<TrainOutcome, TrainError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     record.write(dir).map_err(io(dir))?;
     let _ = std::fs::remove_file(dir.join(files::CHECKPOINT));
-    run(dir, record, None, options)
+    run(dir, record, None, options, observer)
 }
 
-/// Continues the run in `dir` from its last checkpoint (or from the start if it has none).
+/// Continues the run in `dir` from its last checkpoint (or from the start if it has none),
+/// silently.
 ///
 /// # Errors
 /// See [`TrainError`].
 pub fn resume(dir: &Path, options: &TrainOptions) -> Result<TrainOutcome, TrainError> {
+    resume_observed(dir, options, &mut ())
+}
+
+/// As [`resume`], reporting to `observer`.
+///
+/// # Errors
+/// See [`TrainError`].
+pub fn resume_observed(
+    dir: &Path,
+    options: &TrainOptions,
+    observer: &mut dyn Observer,
+) -> Result<TrainOutcome, TrainError> {
     let record = RunRecord::read(dir).map_err(|reason| TrainError::Resume {
         dir: dir.to_path_buf(),
         reason,
@@ -173,7 +171,7 @@ pub fn resume(dir: &Path, options: &TrainOptions) -> Result<TrainOutcome, TrainE
     } else {
         None
     };
-    run(dir, &record, c, options)
+    run(dir, &record, c, options, observer)
 }
 
 fn run(
@@ -181,8 +179,9 @@ fn run(
     record: &RunRecord,
     checkpoint: Option<Checkpoint>,
     options: &TrainOptions,
+    observer: &mut dyn Observer,
 ) -> Result<TrainOutcome, TrainError> {
-    let task = task_of(record)?;
+    let task = record.task;
     let cfg = &record.config;
     let sched = &cfg.schedule;
     let spec = task.spec();
@@ -191,7 +190,7 @@ fn run(
     let mut agent = build_agent::<f32, _>(cfg, o, d, &mut init_rng);
     let mut replay = ReplayBuffer::<f32>::new(sched.replay_capacity, o, d);
     if let Some(c) = &checkpoint {
-        load_state(c, agent.as_mut(), &mut replay, &mut st)?;
+        load_state(c, &mut [agent.as_mut(), &mut replay], &mut st)?;
     }
     let eval_path = dir.join(files::EVAL_CSV);
     let train_path = dir.join(files::TRAIN_CSV);
@@ -210,14 +209,8 @@ fn run(
             CsvLog::create(&train_path, &train_cols).map_err(io(&train_path))?,
         )
     };
-    let mut evals: Vec<(u64, f64)> = read_csv(&eval_path)
-        .map(|(_, rows)| rows.iter().map(|r| (r[0] as u64, r[1])).collect())
-        .unwrap_or_default();
-    let label = format!("{} {} seed {}", cfg.algo, record.task, record.seed);
-    let mut progress = Progress::new(sched.total_steps, st.step, options.show_progress, &label);
-    if let Some(&(_, r)) = evals.last() {
-        progress.set_eval(r);
-    }
+    let mut evals: Vec<(u64, f64)> = Vec::new();
+    observer.start(st.step, sched.total_steps);
     let ckpt_path = dir.join(files::CHECKPOINT);
     let mut last_ckpt = if checkpoint.is_some() { st.step } else { 0 };
     let mut kept = if checkpoint.is_some() {
@@ -237,7 +230,7 @@ fn run(
     let mut window = (Instant::now(), st.step);
     let mut do_eval = |agent: &mut dyn Agent<f32>,
                        step: u64,
-                       progress: &mut Progress,
+                       observer: &mut dyn Observer,
                        evals: &mut Vec<(u64, f64)>| {
         let res = evaluate(
             agent,
@@ -248,17 +241,12 @@ fn run(
         )
         .map_err(|e| TrainError::Action(e.to_string()))?;
         eval_log.append(step, &res.row()).map_err(io(&eval_path))?;
-        progress.set_eval(res.mean());
-        progress.println(&format!(
-            "step {step:>8}: eval return {:.1} ± {:.1}",
-            res.mean(),
-            res.std()
-        ));
+        observer.eval(step, &res);
         evals.push((step, res.mean()));
         Ok::<(), TrainError>(())
     };
     if st.step == 0 {
-        do_eval(agent.as_mut(), 0, &mut progress, &mut evals)?;
+        do_eval(agent.as_mut(), 0, observer, &mut evals)?;
     }
     while st.step < sched.total_steps {
         if needs_reset {
@@ -325,7 +313,7 @@ fn run(
             }
         }
         if st.step % sched.eval_every == 0 || st.step == sched.total_steps {
-            do_eval(agent.as_mut(), st.step, &mut progress, &mut evals)?;
+            do_eval(agent.as_mut(), st.step, observer, &mut evals)?;
         }
         if needs_reset
             && (st.step - last_ckpt >= sched.checkpoint_every || st.step == sched.total_steps)
@@ -338,12 +326,12 @@ fn run(
                     checkpoint: kept,
                 });
             }
-            save_state(&ckpt_path, record, agent.as_ref(), &replay, &st)?;
+            save_state(&ckpt_path, record, &[agent.as_ref(), &replay], &st)?;
             save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
             last_ckpt = st.step;
             kept = ckpt_path.display().to_string();
         }
-        progress.set_step(st.step);
+        observer.step(st.step);
         if options.halt_after == Some(st.step) {
             return Ok(TrainOutcome {
                 evals,
@@ -353,19 +341,8 @@ fn run(
             });
         }
     }
-    progress.finish();
+    observer.finish();
     save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
-    let svg = render_svg(
-        &format!("{} on {}", cfg.algo, record.task),
-        "environment steps",
-        "evaluation return",
-        &[Series {
-            label: label.clone(),
-            points: evals.iter().map(|&(s, r)| (s as f64, r)).collect(),
-        }],
-    );
-    let svg_path = dir.join(files::CURVE_SVG);
-    std::fs::write(&svg_path, svg).map_err(io(&svg_path))?;
     Ok(TrainOutcome {
         evals,
         steps: st.step,

@@ -3,7 +3,7 @@
 //! `paper-notes/presets.md` measured are known; for the others `rfm sweep --slurm` asks for
 //! `--time-minutes` rather than guess.
 
-use crate::rl::{Algo, Preset};
+use crate::config::{Algo, Preset};
 
 /// Seconds per environment step after the random-action phase, one thread, where measured:
 ///

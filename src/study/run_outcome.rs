@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::rl::Algo;
-use crate::rl::run_record::RunRecord;
-use crate::rl::trainer::files;
+use crate::config::Algo;
+use crate::run::record::RunRecord;
+use crate::run::files;
 
 /// The log file a sweep writes in each run directory (stdout and stderr of `rfm train`).
 pub const TRAIN_LOG: &str = "train.log";
@@ -136,7 +136,7 @@ pub fn read_outcome(dir: &Path) -> Result<RunOutcome, OutcomeError> {
     };
     Ok(RunOutcome {
         dir: dir.to_path_buf(),
-        task: record.task,
+        task: record.task.name().to_string(),
         algo: record.config.algo,
         seed: record.seed,
         total_steps,

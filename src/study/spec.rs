@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rfm_envs::TaskId;
 use serde::{Deserialize, Serialize};
 
-use crate::rl::{Algo, ConfigError, Preset, TrainConfig};
+use crate::config::{Algo, ConfigError, Preset, TrainConfig};
 
 /// The spec file saved in the sweep directory.
 pub const SPEC_FILE: &str = "sweep.toml";

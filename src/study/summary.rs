@@ -15,7 +15,7 @@ use super::improvement::probability_of_improvement;
 use super::iqm::pooled_iqm;
 use super::profile::{performance_profile, thresholds};
 use super::run_outcome::{RunOutcome, RunState};
-use crate::rl::Algo;
+use crate::config::Algo;
 
 /// The largest return of a 1000-step episode with per-step rewards in `[0, 1]` (every task of
 /// `rfm-envs`, as in dm_control): scores are `return / MAX_EPISODE_RETURN ∈ [0, 1]`.

@@ -11,7 +11,7 @@ use crate::Scalar;
 use crate::autodiff::ctx::Ctx;
 use crate::autodiff::ops::sum::sum_rows_into;
 use crate::autodiff::{Op, Tape, Var};
-use crate::scalar::gemm;
+use crate::linalg::gemm;
 
 impl<T: Scalar> Tape<T> {
     /// Fused `x·w + b` with `x: m×k`, `w: k×n` (in×out), `b: 1×n`.

@@ -12,7 +12,7 @@ use ndarray::{ArrayView2, Zip};
 use crate::Scalar;
 use crate::autodiff::ctx::{Ctx, PARALLEL_MIN_LEN};
 use crate::autodiff::{Op, Tape, Var};
-use crate::scalar::gemm;
+use crate::linalg::gemm;
 
 impl<T: Scalar> Tape<T> {
     /// Fused `relu(x·w + b)`; same shapes as [`Tape::affine`].

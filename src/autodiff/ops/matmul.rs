@@ -9,7 +9,7 @@ use ndarray::ArrayView2;
 use crate::Scalar;
 use crate::autodiff::ctx::Ctx;
 use crate::autodiff::{Op, Tape, Var};
-use crate::scalar::gemm;
+use crate::linalg::gemm;
 
 impl<T: Scalar> Tape<T> {
     /// Matrix product `a·b` (`m×k · k×n → m×n`) through `matrixmultiply` (both cores).

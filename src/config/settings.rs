@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::algo::{Algo, Preset};
+use super::algo::Algo;
 use super::coefficient::Coefficient;
 
 /// The whole configuration of a training run.
@@ -263,14 +263,5 @@ impl Default for TrainConfig {
             estimator: EstimatorConfig::default(),
             sac: SacConfig::default(),
         }
-    }
-}
-
-impl TrainConfig {
-    /// The defaults of `algo` at `preset` (see [`Algo::paper_defaults`], [`Preset::apply`]).
-    pub fn preset(algo: Algo, preset: Preset) -> Self {
-        let mut c = algo.paper_defaults();
-        preset.apply(&mut c);
-        c
     }
 }

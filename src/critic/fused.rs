@@ -1,7 +1,7 @@
 //! One critic's `Q(s_b, a_r)` and `∇_a Q` in f32, fused and blocked by rows, for the many
 //! actions scored per state (particles when acting, the estimator's `B·K` reverse samples).
 //!
-//! Layer by layer (the generic path of [`super::critic_net::CriticNet`] and the tape), each
+//! Layer by layer (the generic path of [`super::net::CriticNet`] and the tape), each
 //! `25600 × 256 × 256` product repacks its operands and every layer makes elementwise passes
 //! over 26 MB buffers; `perf` put the critic at ≈ 45 % of a `paper` update once sampling was
 //! fused. Here each block of rows ([`block_rows`]: up to 96) runs forward and backward while its
@@ -22,8 +22,9 @@ use std::cell::RefCell;
 use ndarray::{Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
+use crate::linalg::isa::Isa;
 use crate::linalg::narrow::{axpy, dots, rows_dot_rows};
-use crate::linalg::packed::{Epilogue, Isa, PackedWeights, block_rows, packed_gemm_serial};
+use crate::linalg::packed::{Epilogue, PackedWeights, block_rows, packed_gemm_serial};
 
 thread_local! {
     /// Activations and cotangents of the block a thread is working on (grown, then reused).

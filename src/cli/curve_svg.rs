@@ -191,3 +191,31 @@ fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Series, render_svg};
+
+    #[test]
+    fn svg_and_ascii_plots_contain_every_series() {
+        let s = vec![
+            Series {
+                label: "rfm seed 0".into(),
+                points: vec![(0.0, 1.0), (1000.0, 50.0), (2000.0, 120.0)],
+            },
+            Series {
+                label: "sac <1>".into(),
+                points: vec![(0.0, 2.0), (2000.0, f64::NAN)],
+            },
+        ];
+        let svg = render_svg("pendulum-swingup", "env steps", "return", &s);
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("rfm seed 0") && svg.contains("sac &lt;1&gt;"));
+        assert!(!svg.contains("NaN"));
+        let a = crate::cli::ascii_plot::ascii_plot(&s[0].points, 40, 8);
+        assert_eq!(a.lines().count(), 10);
+        assert_eq!(a.matches('●').count(), 3);
+        assert!(a.contains("120.0") && a.contains("1.0"));
+    }
+}

@@ -3,7 +3,7 @@
 //! setting is range-checked; every error names the key, the value and what is allowed.
 
 use super::coefficient::Coefficient;
-use super::config::TrainConfig;
+use super::settings::TrainConfig;
 
 impl TrainConfig {
     /// Layers a TOML document over `self`: keys in the file replace the defaults, unknown keys

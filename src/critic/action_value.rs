@@ -1,16 +1,16 @@
 //! The estimator's `Q` and `∇_a Q` from the twin critics, `min(Q_1, Q_2)` for all `B·K` rows.
 //!
 //! In f32 on a CPU with the packed-GEMM kernels, each critic runs fused by row blocks
-//! ([`super::critic_fused`]) and the two are combined by the tape's `minimum` rule. Otherwise
+//! ([`super::fused`]) and the two are combined by the tape's `minimum` rule. Otherwise
 //! (f64 audits, other CPUs) `min(Q_1, Q_2)` is recorded on the autodiff tape with the weights as
 //! constants and the actions as the only leaf, so one reverse sweep gives the gradient (at a tie
 //! it follows the autodiff `minimum`'s rule: half to each).
 
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
-use super::critic_fused::CriticOutputs;
-use super::critic_net::CriticScratch;
-use super::twin_critic::TwinCritic;
+use super::fused::CriticOutputs;
+use super::net::CriticScratch;
+use super::twin::TwinCritic;
 use crate::Scalar;
 use crate::autodiff::Tape;
 use crate::estimators::ActionValue;
@@ -39,7 +39,7 @@ impl<'a, T: Scalar> CriticActionValue<'a, T> {
         }
     }
 
-    /// The fused f32 path ([`super::critic_fused`]): each critic's `Q` and `∇_a Q`, then
+    /// The fused f32 path ([`super::fused`]): each critic's `Q` and `∇_a Q`, then
     /// `min` with the tape's tie rule (`∂ min(q_1, q_2)/∂q_i` is 1 for the smaller, ½ each at a
     /// tie, none for a NaN). Returns `false` (nothing written) for f64 or without the SIMD kernels.
     fn evaluate_fused(

@@ -8,15 +8,17 @@
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1};
 use rand::Rng;
 
-use super::critic_fused::CriticOutputs;
-use super::critic_net::{CriticNet, CriticScratch};
-use super::replay::Batch;
+use super::fused::CriticOutputs;
+use super::net::{CriticNet, CriticScratch};
 use crate::Scalar;
 use crate::autodiff::Tape;
+use crate::checkpoint::state_io::{load_adam, save_adam};
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
 use crate::nn::Params;
 use crate::optim::{Adam, AdamConfig, clip_grad_norm, global_grad_norm, polyak_update};
+use crate::transition::Batch;
 
-/// Settings of the twin critics (from [`super::config::CriticConfig`]).
+/// Settings of the twin critics (from [`crate::config::settings::CriticConfig`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CriticSettings {
     /// Hidden width.
@@ -212,4 +214,25 @@ impl<T: Scalar> TwinCritic<T> {
 /// Mean of all entries in f64 (NaN for an empty array).
 pub fn mean_f64<T: Scalar>(a: ArrayView2<T>) -> f64 {
     a.iter().map(|v| Scalar::to_f64(*v)).sum::<f64>() / a.len() as f64
+}
+
+/// Both critics, their targets and optimiser states, under `q1`, `q1_target`, `q1_adam`, ….
+impl<T: Scalar> Persist for TwinCritic<T> {
+    fn save(&self, w: &mut CheckpointWriter) {
+        for i in 0..2 {
+            w.add_params(&format!("q{}", i + 1), &self.online[i]);
+            w.add_params(&format!("q{}_target", i + 1), &self.target[i]);
+            save_adam(w, &format!("q{}_adam", i + 1), &self.adam[i]);
+        }
+    }
+
+    fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
+        for i in 0..2 {
+            c.load_params(&format!("q{}", i + 1), &mut self.online[i])?;
+            c.load_params(&format!("q{}_target", i + 1), &mut self.target[i])?;
+            let layout = self.online[i].clone();
+            load_adam(c, &format!("q{}_adam", i + 1), &mut self.adam[i], &layout)?;
+        }
+        Ok(())
+    }
 }

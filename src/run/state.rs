@@ -6,14 +6,11 @@
 
 use std::path::Path;
 
-use ndarray::{Array1, Array2, s};
 use rand_chacha::ChaCha8Rng;
 
-use super::agent::Agent;
-use super::replay::ReplayBuffer;
-use super::run_record::RunRecord;
-use super::state_io::metadata_u64;
-use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter};
+use super::record::RunRecord;
+use crate::checkpoint::state_io::metadata_u64;
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
 
 /// Counters and random streams of the loop.
 pub struct LoopState {
@@ -29,30 +26,22 @@ pub struct LoopState {
     pub replay_rng: ChaCha8Rng,
 }
 
-/// Writes the full state atomically to `path`.
+/// Writes the full state atomically to `path`: every part, the counters, the stream
+/// positions and the run record.
 ///
 /// # Errors
 /// An I/O failure (the previous file is then left untouched).
 pub fn save_state(
     path: &Path,
     record: &RunRecord,
-    agent: &dyn Agent<f32>,
-    replay: &ReplayBuffer<f32>,
+    parts: &[&dyn Persist],
     state: &LoopState,
 ) -> Result<(), CheckpointError> {
     let mut w = CheckpointWriter::new();
-    agent.save(&mut w);
-    let (next, len) = replay.cursor();
-    for (name, v) in replay.tensors() {
-        w.add(name, &v.slice(s![..len, ..]).to_owned());
+    for part in parts {
+        part.save(&mut w);
     }
-    for (name, v) in replay.columns() {
-        let col = v.slice(s![..len]).to_owned().insert_axis(ndarray::Axis(1));
-        w.add(name, &col);
-    }
-    w.metadata("replay_next", next.to_string())
-        .metadata("replay_len", len.to_string())
-        .metadata("step", state.step.to_string())
+    w.metadata("step", state.step.to_string())
         .metadata("updates", state.updates.to_string())
         .metadata("rng_env", state.env_rng.get_word_pos().to_string())
         .metadata("rng_agent", state.agent_rng.get_word_pos().to_string())
@@ -71,7 +60,7 @@ pub fn save_state(
 pub fn save_agent(
     path: &Path,
     record: &RunRecord,
-    agent: &dyn Agent<f32>,
+    agent: &dyn Persist,
     step: u64,
 ) -> Result<(), CheckpointError> {
     let mut w = CheckpointWriter::new();
@@ -100,49 +89,23 @@ pub fn record_of(c: &Checkpoint) -> Result<RunRecord, CheckpointError> {
     })
 }
 
-/// Restores agent, replay and loop state from `c` into the freshly built `agent`, `replay`
-/// and `state` (whose streams must be the run's streams at word position 0).
+/// Restores the parts (agent, replay memory) and the loop state from `c` into the freshly
+/// built `parts` and `state` (whose streams must be the run's streams at word position 0).
 ///
 /// # Errors
 /// A missing or mis-shaped tensor, or inconsistent metadata.
 pub fn load_state(
     c: &Checkpoint,
-    agent: &mut dyn Agent<f32>,
-    replay: &mut ReplayBuffer<f32>,
+    parts: &mut [&mut dyn Persist],
     state: &mut LoopState,
 ) -> Result<(), CheckpointError> {
-    agent.load(c)?;
-    let len = metadata_u64(c, "replay_len")? as usize;
-    let next = metadata_u64(c, "replay_next")? as usize;
-    let cap = replay.capacity();
-    let (o, d) = (replay.obs_dim(), replay.action_dim());
+    for part in parts.iter_mut() {
+        part.load(c)?;
+    }
     let corrupt = |reason: String| CheckpointError::CorruptHeader {
         path: c.path().to_owned(),
         reason,
     };
-    if len > cap {
-        return Err(corrupt(format!(
-            "replay_len {len} exceeds the configured capacity {cap}"
-        )));
-    }
-    let pad = |a: Array2<f32>, cols: usize| {
-        let mut full = Array2::zeros((cap, cols));
-        full.slice_mut(s![..len, ..]).assign(&a);
-        full
-    };
-    let obs = pad(c.tensor::<f32>("replay.obs", (len, o))?, o);
-    let action = pad(c.tensor::<f32>("replay.action", (len, d))?, d);
-    let next_obs = pad(c.tensor::<f32>("replay.next_obs", (len, o))?, o);
-    let col = |name: &str| -> Result<Array1<f32>, CheckpointError> {
-        let a = c.tensor::<f32>(name, (len, 1))?;
-        let mut full = Array1::zeros(cap);
-        full.slice_mut(s![..len]).assign(&a.column(0));
-        Ok(full)
-    };
-    let reward = col("replay.reward")?;
-    let terminated = col("replay.terminated")?;
-    *replay = ReplayBuffer::from_parts(obs, action, next_obs, reward, terminated, next, len)
-        .map_err(corrupt)?;
     state.step = metadata_u64(c, "step")?;
     state.updates = metadata_u64(c, "updates")?;
     let pos = |key: &str| -> Result<u128, CheckpointError> {

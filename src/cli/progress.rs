@@ -1,19 +1,20 @@
 //! The live progress display of `rfm train`: steps/s, ETA and the latest evaluation return.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rfm::rl::evaluate::EvalResult;
+use rfm::rl::observer::Observer;
 
 /// A progress bar over environment steps (hidden when `visible` is false, e.g. in tests).
 pub struct Progress {
     bar: ProgressBar,
-    last_eval: Option<f64>,
     visible: bool,
 }
 
 impl Progress {
-    /// A bar from `start` to `total` steps.
-    pub fn new(total: u64, start: u64, visible: bool, label: &str) -> Self {
+    /// A bar labelled `label`; its length and start come with [`Observer::start`].
+    pub fn new(visible: bool, label: &str) -> Self {
         let bar = ProgressBar::with_draw_target(
-            Some(total),
+            None,
             if visible {
                 ProgressDrawTarget::stderr_with_hz(4)
             } else {
@@ -28,22 +29,15 @@ impl Progress {
             .progress_chars("█▉▊▋▌▍▎▏ "),
         );
         bar.set_prefix(label.to_string());
-        bar.set_position(start);
-        bar.reset_eta();
         bar.set_message("eval —");
-        Progress {
-            bar,
-            last_eval: None,
-            visible,
-        }
+        Progress { bar, visible }
     }
     /// Moves the bar to `step`.
     pub fn set_step(&self, step: u64) {
         self.bar.set_position(step);
     }
     /// Records a new evaluation return, shown from now on.
-    pub fn set_eval(&mut self, ret: f64) {
-        self.last_eval = Some(ret);
+    pub fn set_eval(&self, ret: f64) {
         self.bar.set_message(format!("eval {ret:.1}"));
     }
     /// Prints a line above the bar (to stderr as a plain line when stderr is not a terminal).
@@ -61,8 +55,29 @@ impl Progress {
     pub fn finish(&self) {
         self.bar.finish();
     }
-    /// The latest evaluation return, if any.
-    pub fn last_eval(&self) -> Option<f64> {
-        self.last_eval
+}
+
+impl Observer for Progress {
+    fn start(&mut self, step: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(step);
+        self.bar.reset_eta();
+    }
+
+    fn step(&mut self, step: u64) {
+        self.set_step(step);
+    }
+
+    fn eval(&mut self, step: u64, result: &EvalResult) {
+        self.set_eval(result.mean());
+        self.println(&format!(
+            "step {step:>8}: eval return {:.1} ± {:.1}",
+            result.mean(),
+            result.std()
+        ));
+    }
+
+    fn finish(&mut self) {
+        Progress::finish(self);
     }
 }

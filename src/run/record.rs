@@ -2,16 +2,19 @@
 
 use std::path::Path;
 
+use rfm_envs::TaskId;
 use serde::{Deserialize, Serialize};
 
-use super::config::TrainConfig;
+use crate::config::settings::TrainConfig;
 
 /// The record written at the start of a run (and read back by `--resume` and `rfm eval`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunRecord {
-    /// Task name as the CLI spells it.
-    pub task: String,
+    /// Task (written as the CLI spells it, e.g. `cheetah-run`; an unknown name is an error
+    /// naming the allowed ones when the record is read).
+    #[serde(with = "task_name")]
+    pub task: TaskId,
     /// Master seed.
     pub seed: u64,
     /// Preset the config started from (`paper` or `cpu`), before any config file.
@@ -64,6 +67,21 @@ pub fn git_commit() -> String {
         .and_then(|o| String::from_utf8(o.stdout).ok())
         .map(|s| s.trim().to_string())
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// A task as its CLI name in `run.json`.
+mod task_name {
+    use rfm_envs::TaskId;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(task: &TaskId, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(task.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TaskId, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// Seconds since the Unix epoch.

@@ -10,7 +10,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, ArrayViewMut1, s};
 use rand::Rng;
 
-use super::critic_fused::{CriticOutputs, CriticWeights, FusedCritic};
+use super::fused::{CriticOutputs, CriticWeights, FusedCritic};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
 use crate::nn::{Init, ParamId, Params};

@@ -1,0 +1,18 @@
+//! The typed settings of a training run, the algorithms' defaults and presets, and the one
+//! check every source of settings (defaults, TOML file, CLI) goes through.
+//!
+//! - [`settings`]: [`TrainConfig`], one struct per part, `Default` = the authors' rfm run.
+//! - [`algo`]: the [`Algo`] and [`Preset`] choices; [`presets`]: what each sets.
+//! - [`coefficient`]: the typed control-variate choice.
+//! - [`check`]: TOML overlay with `deny_unknown_fields`, range checks, [`ConfigError`].
+
+pub mod algo;
+pub mod check;
+pub mod coefficient;
+pub mod presets;
+pub mod settings;
+
+pub use algo::{Algo, Preset};
+pub use check::ConfigError;
+pub use coefficient::{Coefficient, Pooling};
+pub use settings::TrainConfig;
