@@ -188,7 +188,8 @@ fn corrupt_checkpoint_and_unknown_task_give_clear_errors() {
     let msg = e.to_string();
     assert!(matches!(e, TrainError::Checkpoint(_)), "{msg}");
     assert!(msg.contains("checkpoint.safetensors"), "{msg}");
-    // A checkpoint of another network shape names the tensor and both shapes.
+    // A run.json describing another network than the checkpoint's own record is refused
+    // before any tensor is loaded, naming the field and both values.
     std::fs::write(&path, &bytes).unwrap();
     let mut rec = RunRecord::read(&dir).unwrap();
     rec.config.critic.hidden = 8;
@@ -197,7 +198,7 @@ fn corrupt_checkpoint_and_unknown_task_give_clear_errors() {
         .unwrap_err()
         .to_string();
     assert!(
-        msg.contains("q1.l0") && msg.contains("16") && msg.contains('8'),
+        msg.contains("config.critic.hidden") && msg.contains("16") && msg.contains('8'),
         "{msg}"
     );
     // run.json naming a task that does not exist (a typed record cannot hold one).

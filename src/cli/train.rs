@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use rfm::config::source::read_config_file;
 use rfm::config::{Algo, Preset, TrainConfig};
 use rfm::rl::trainer::{TrainOptions, resume_observed, train_observed};
 use rfm::run::StopRequest;
@@ -88,8 +89,7 @@ pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunR
     let task = args.task;
     let mut config = TrainConfig::preset(args.algo, args.preset);
     if let Some(path) = &args.config {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading config {}", path.display()))?;
+        let text = read_config_file(path)?;
         config = config
             .overlay_toml(&text)
             .with_context(|| format!("in config file {}", path.display()))?;
@@ -106,8 +106,7 @@ pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunR
     if let Some(steps) = args.steps {
         config.schedule.total_steps = steps;
     }
-    config.validate()?;
-    Ok(RunRecord {
+    let record = RunRecord {
         task,
         seed: args.seed,
         preset: format!("{:?}", args.preset).to_lowercase(),
@@ -117,7 +116,9 @@ pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunR
         git_commit: git_commit(),
         scalar: "f32".into(),
         started_unix: unix_now(),
-    })
+    };
+    record.validate()?;
+    Ok(record)
 }
 
 /// Runs `rfm train`; returns the process's exit status (`128 + signal` when stopped by

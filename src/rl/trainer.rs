@@ -25,7 +25,7 @@ use crate::run::csv_log::CsvLog;
 use crate::run::directory::{prepare_new_run, remove_stale_temporaries};
 use crate::run::files;
 use crate::run::record::RunRecord;
-use crate::run::state::{LoopState, load_state, save_agent, save_state};
+use crate::run::state::{LoopState, load_state, record_of, save_agent, save_state};
 use crate::run::{RunDirError, RunLock, StopRequest};
 use crate::transition::Batch;
 
@@ -210,6 +210,17 @@ pub fn resume_observed(
     } else {
         None
     };
+    if let Some(c) = &c {
+        // The checkpoint carries its own record: run.json must agree with it field by field.
+        if let Some((field, json, inner)) = record.first_difference(&record_of(c)?) {
+            return Err(TrainError::Resume {
+                dir: dir.to_path_buf(),
+                reason: format!(
+                    "run.json and the checkpoint's own record disagree on `{field}`: run.json has {json}, the checkpoint {inner}; restore run.json or start a new run"
+                ),
+            });
+        }
+    }
     run(dir, &record, c, options, observer, lock)
 }
 
