@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::config::Algo;
-use crate::run::record::RunRecord;
 use crate::run::files;
+use crate::run::record::RunRecord;
 
 /// The log file a sweep writes in each run directory (stdout and stderr of `rfm train`).
 pub const TRAIN_LOG: &str = "train.log";
