@@ -33,6 +33,10 @@ enum Command {
     },
     /// Render one episode of a task to an animated GIF.
     Render(cli::render::RenderArgs),
+    /// Run a study (tasks × algorithms × seeds) on this machine or as a Slurm job array.
+    Sweep(cli::sweep::SweepArgs),
+    /// Summarise a study: final returns, IQM with bootstrap CIs, profiles, curves.
+    Report(cli::report::ReportArgs),
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -42,10 +46,7 @@ fn main() -> anyhow::Result<ExitCode> {
         .command
         .unwrap_or_else(|| Command::Train(cli::train::TrainArgs::demo()));
     let ok = match command {
-        Command::Train(args) => {
-            cli::train::run(&args)?;
-            true
-        }
+        Command::Train(args) => return cli::train::run(&args),
         Command::Eval(args) => {
             cli::eval::run(&args)?;
             true
@@ -60,6 +61,8 @@ fn main() -> anyhow::Result<ExitCode> {
             cli::envs::run(command)?;
             true
         }
+        Command::Sweep(args) => cli::sweep::run(&args)?,
+        Command::Report(args) => cli::report::run(&args)?,
         Command::Render(args) => {
             cli::render::run(args)?;
             true

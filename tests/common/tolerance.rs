@@ -166,3 +166,19 @@ pub const GELU_F32_REL: f64 = 1e-6;
 /// `max |gelu''(z)|` of the tanh-form GELU: 0.7979 at z = 0 (`2φ(0) = √(2/π)`), found on a
 /// 1e-4 grid of [−10, 10]; rounded up. It bounds how far `gelu'` moves when `z` is off by `e`.
 pub const GELU_SECOND_DERIVATIVE_MAX: f64 = 0.80;
+
+// ---------------------------------------------------------------- study statistics
+
+/// Allowance for the percentile bootstrap's own coverage error in the coverage check of
+/// `tests/study_statistics.rs`. For a smooth statistic (the IQM is a trimmed mean, smooth
+/// enough) the two-sided percentile interval's coverage error is `O(1/n)` (Hall 1988,
+/// "Theoretical comparison of bootstrap confidence intervals"); the constant is not known in
+/// closed form, so the check allows `2/n` with `n` the pooled run count (150 there: 0.013). The
+/// Monte Carlo part of the tolerance (`MONTE_CARLO_Z` binomial standard errors) is added in the
+/// test, where the replication count is.
+pub const BOOTSTRAP_COVERAGE_BIAS_PER_RUN: f64 = 2.0;
+
+/// Sums and means of at most a few hundred O(1) doubles against hand computations: each
+/// addition rounds by ≤ 2⁻⁵³ relative, so 1e-12 absolute leaves a wide margin while any
+/// change of definition (another trimming rule, `n` instead of `n − 1`) moves results by ≥ 1e-3.
+pub const STUDY_STATISTIC_ABS: f64 = 1e-12;
