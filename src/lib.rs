@@ -27,6 +27,7 @@ pub mod policies;
 pub mod rl;
 pub mod run;
 pub mod scalar;
+pub mod study;
 pub mod transition;
 
 pub use scalar::Scalar;

@@ -33,6 +33,10 @@ enum Command {
     },
     /// Render one episode of a task to an animated GIF.
     Render(cli::render::RenderArgs),
+    /// Run a study (tasks × algorithms × seeds) on this machine or as a Slurm job array.
+    Sweep(cli::sweep::SweepArgs),
+    /// Summarise a study: final returns, IQM with bootstrap CIs, profiles, curves.
+    Report(cli::report::ReportArgs),
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -57,6 +61,8 @@ fn main() -> anyhow::Result<ExitCode> {
             cli::envs::run(command)?;
             true
         }
+        Command::Sweep(args) => cli::sweep::run(&args)?,
+        Command::Report(args) => cli::report::run(&args)?,
         Command::Render(args) => {
             cli::render::run(args)?;
             true

@@ -8,7 +8,7 @@ mod common;
 
 use common::tolerance::FAST_TANH_F32_ABS;
 use proptest::prelude::*;
-use rfm::policies::fast_gelu::{add_gelu_f32, fast_tanh_f32, gelu, gelu_f32, gelu_in_place_f32};
+use rfm::nn::fast_gelu::{add_gelu_f32, fast_tanh_f32, gelu, gelu_f32, gelu_in_place_f32};
 
 #[test]
 fn fast_tanh_is_within_a_few_ulp_of_libm() {

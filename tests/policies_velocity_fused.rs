@@ -14,7 +14,7 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::linalg::packed::MAX_BLOCK_ROWS;
-use rfm::policies::fast_gelu::gelu;
+use rfm::nn::fast_gelu::gelu;
 use rfm::policies::velocity_fused::FusedVelocityNet;
 
 const EPS: f64 = f32::EPSILON as f64;

@@ -9,5 +9,8 @@ pub mod eval;
 pub mod plot;
 pub mod progress;
 pub mod render;
+pub mod report;
+pub mod report_figures;
 pub mod selfcheck;
+pub mod sweep;
 pub mod train;

@@ -11,7 +11,19 @@
 use serde::{Deserialize, Serialize};
 
 /// An algorithm: a typed configuration of policy, path, estimator coefficient and loss.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Algo {
     /// Reverse Flow Matching: flow policy, optimal per-dimension control variate.

@@ -7,13 +7,20 @@
 
 pub mod activation;
 pub mod bind;
+pub mod block_dense;
+pub mod critic_net;
 pub mod embedding;
+pub mod fast_gelu;
+pub mod gaussian_actor;
 pub mod init;
 pub mod linear;
 pub mod mlp;
 pub mod mlp_fast;
 pub mod params;
 pub mod residual;
+pub mod stack;
+pub mod stack_fused;
+pub mod velocity_net;
 
 pub use activation::Activation;
 pub use bind::{ParamMode, ParamVars};

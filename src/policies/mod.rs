@@ -6,7 +6,6 @@
 //! in the sampler that integrates it. All of them act in the tanh latent: `a = tanh(u)`.
 
 pub mod diffusion_sampler;
-pub mod fast_gelu;
 pub mod field;
 pub mod flow_sampler;
 pub mod generative;

@@ -20,10 +20,10 @@ use std::cell::RefCell;
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use rayon::prelude::*;
 
-use super::fast_gelu::{add_gelu_f32, gelu_in_place_f32};
 use crate::linalg::isa::Isa;
 use crate::linalg::narrow::{axpy, rows_dot_rows};
 use crate::linalg::packed::{Epilogue, PackedWeights, block_rows, packed_gemm_serial};
+use crate::nn::fast_gelu::{add_gelu_f32, gelu_in_place_f32};
 
 thread_local! {
     /// `h` and `z` of the block a thread is working on (grown once, then reused).

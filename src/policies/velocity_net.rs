@@ -222,14 +222,14 @@ impl<T: Scalar> ConditionalField<T> for VelocityField<'_, T> {
             hr += &self.row.row(0);
         }
         general_mat_mul(T::one(), &x, p.get(ids.w_x), T::one(), &mut self.h);
-        self.h.mapv_inplace(|v| super::fast_gelu::gelu(v));
+        self.h.mapv_inplace(|v| crate::nn::fast_gelu::gelu(v));
         for &(w, b) in &ids.blocks {
             let zd = self.z.raw_dim();
             self.z
                 .assign(&p.get(b).broadcast(zd).expect("bias broadcast"));
             general_mat_mul(T::one(), &self.h, p.get(w), T::one(), &mut self.z);
             self.h
-                .zip_mut_with(&self.z, |h, &z| *h += super::fast_gelu::gelu(z));
+                .zip_mut_with(&self.z, |h, &z| *h += crate::nn::fast_gelu::gelu(z));
         }
         let od = out.raw_dim();
         out.assign(&p.get(ids.b_out).broadcast(od).expect("bias broadcast"));

@@ -139,3 +139,46 @@ pub const FUSED_NET_SECOND_ORDER: f64 = 1.01;
 /// factor 2.02 (ReLU is 1-Lipschitz, so it keeps the bound). A wrong panel index or a lost tail
 /// column errs by a whole term, O(Σ|a||w|/k) ≫ this for the drawn k.
 pub const PACKED_GEMM_F32_FACTOR: f64 = 2.02;
+
+// ---------------------------------------------------------------- one network, every backend
+
+/// The networks' backends (tape f32/f64, tape-free, fused f32) against the tape in f64, per
+/// output entry, first order in ε (tests/nn_equivalence.rs). Write `M` for the output of the
+/// *magnitude network*: the same stack with every parameter and input replaced by its absolute
+/// value, every activation by the identity, and the weights and bias of a layer followed by an
+/// activation of Lipschitz constant `L` scaled by `L` (ReLU: 1, GELU: [`GELU_LIPSCHITZ`]).
+/// Since `|act(z)| ≤ L|z|`, `M` bounds every magnitude the real network forms. A dense layer
+/// over `k` inputs rounds each entry within `γ_{k+1}·(|x|·|W| + |b|)` (Higham Thm 3.1); by
+/// induction over the layers (each error is carried by `L·|W|ᵀ`, as `M` is) the output error
+/// is at most `S·M`, `S = Σ_layers γ_l`, with `γ_l = (k_l + b_l + 2)·ε₃₂` for a layer with
+/// `b_l` summed blocks, `+ ε₃₂` for a residual add, `+ δ_act` for an activation that is not
+/// exact ([`GELU_F32_REL`]). Gradients (cotangent `G`, magnitude network's gradient `M'`) add
+/// the backward products' `γ`, the derivative factors' error and the `(rows + 1)·ε₃₂` of the
+/// parameter-gradient sums. This factor covers `γ_{k+1} ≤ 1.01·(k+1)ε` and the f64
+/// reference's own rounding (~1e-16 of the magnitudes), as [`FUSED_NET_SECOND_ORDER`].
+pub const NET_ROUNDING_SAFETY: f64 = 1.01;
+
+/// `|gelu_f32(z) − gelu(z)| / |z|` for the f32 GELUs (tape: libm `tanhf`; tape-free and fused:
+/// the rational tanh): `½·|Δtanh|` with `|Δtanh| ≤` [`FAST_TANH_F32_ABS`], plus ~6 rounded
+/// operations (`≤ 6ε₃₂·|z|` since `|gelu(z)| ≤ |z|`): 2.5e-7 + 7.2e-7 ≈ 1e-6.
+pub const GELU_F32_REL: f64 = 1e-6;
+
+/// `max |gelu''(z)|` of the tanh-form GELU: 0.7979 at z = 0 (`2φ(0) = √(2/π)`), found on a
+/// 1e-4 grid of [−10, 10]; rounded up. It bounds how far `gelu'` moves when `z` is off by `e`.
+pub const GELU_SECOND_DERIVATIVE_MAX: f64 = 0.80;
+
+// ---------------------------------------------------------------- study statistics
+
+/// Allowance for the percentile bootstrap's own coverage error in the coverage check of
+/// `tests/study_statistics.rs`. For a smooth statistic (the IQM is a trimmed mean, smooth
+/// enough) the two-sided percentile interval's coverage error is `O(1/n)` (Hall 1988,
+/// "Theoretical comparison of bootstrap confidence intervals"); the constant is not known in
+/// closed form, so the check allows `2/n` with `n` the pooled run count (150 there: 0.013). The
+/// Monte Carlo part of the tolerance (`MONTE_CARLO_Z` binomial standard errors) is added in the
+/// test, where the replication count is.
+pub const BOOTSTRAP_COVERAGE_BIAS_PER_RUN: f64 = 2.0;
+
+/// Sums and means of at most a few hundred O(1) doubles against hand computations: each
+/// addition rounds by ≤ 2⁻⁵³ relative, so 1e-12 absolute leaves a wide margin while any
+/// change of definition (another trimming rule, `n` instead of `n − 1`) moves results by ≥ 1e-3.
+pub const STUDY_STATISTIC_ABS: f64 = 1e-12;

@@ -1,0 +1,93 @@
+//! `rfm sweep --local`: a pool of `rfm train` processes. Ctrl-C (SIGINT to the sweep) stops
+//! it cleanly; a second invocation resumes the killed run to exactly the uninterrupted result
+//! and skips finished runs.
+
+#[path = "common/study_runs.rs"]
+mod study_runs;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use rfm::study::run_outcome::{RunState, read_outcome};
+use study_runs::{OVERRIDES, STEPS, assert_same_run, reference_run, rfm, scratch};
+
+#[test]
+fn local_sweep_stops_on_ctrl_c_resumes_exactly_and_skips_finished_runs() {
+    let root = scratch("local");
+    let config = root.join("overrides.toml");
+    std::fs::write(&config, OVERRIDES).unwrap();
+    let sweep = root.join("sweep");
+    let child = rfm()
+        .args([
+            "sweep",
+            "--tasks",
+            "pendulum-swingup",
+            "--algos",
+            "rfm,sac",
+            "--seeds",
+            "0",
+        ])
+        .args(["--preset", "demo", "--steps", &STEPS.to_string()])
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(&sweep)
+        .args(["--local", "2"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let run0 = sweep.join("runs/pendulum-swingup/rfm/seed-0");
+    let start = Instant::now();
+    while !run0.join("checkpoint.safetensors").exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "no checkpoint in 300 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "an interrupted sweep does not report success: {err}"
+    );
+    assert!(err.contains("rfm sweep --resume"), "{err}");
+    let o = read_outcome(&run0).unwrap();
+    assert!(
+        matches!(o.state, RunState::Incomplete { .. }),
+        "rfm seed 0 was stopped mid-run: {:?}",
+        o.state
+    );
+
+    let again = rfm()
+        .arg("sweep")
+        .arg("--resume")
+        .arg(&sweep)
+        .args(["--local", "2"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(again.status.success(), "{err}");
+    assert!(err.contains("done 2/2"), "{err}");
+    let reference = root.join("reference");
+    reference_run("rfm", 0, &config, &reference);
+    assert_same_run(&run0, &reference);
+
+    let third = rfm()
+        .arg("sweep")
+        .arg("--resume")
+        .arg(&sweep)
+        .args(["--local", "2"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&third.stderr);
+    assert!(
+        third.status.success() && err.contains("done 2/2 (2 earlier)"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
