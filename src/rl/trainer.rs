@@ -118,6 +118,20 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
     }
 }
 
+/// Stops the run when a parameter is NaN or infinite, before it could be checkpointed over the
+/// last good state `kept`.
+fn all_finite(agent: &dyn Agent<f32>, st: &LoopState, kept: &str) -> Result<(), TrainError> {
+    match agent.first_non_finite() {
+        Some(p) => Err(TrainError::NonFinite {
+            step: st.step,
+            update: st.updates,
+            what: format!("parameter {p} (not saved, so the last good checkpoint stays)"),
+            checkpoint: kept.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// The run's four random streams, all from the master seed.
 fn streams(seed: u64) -> (ChaCha8Rng, LoopState) {
     let stream = |k: u64| {
@@ -345,14 +359,7 @@ fn run(
                     }
                 }
                 if st.updates % sched.log_every == 0 {
-                    if let Some(p) = agent.first_non_finite() {
-                        return Err(TrainError::NonFinite {
-                            step: st.step,
-                            update: st.updates,
-                            what: format!("parameter {p}"),
-                            checkpoint: kept,
-                        });
-                    }
+                    all_finite(agent.as_ref(), &st, &kept)?;
                     let secs = window.0.elapsed().as_secs_f64().max(1e-9);
                     let sps = (st.step - window.1) as f64 / secs;
                     window = (Instant::now(), st.step);
@@ -369,14 +376,7 @@ fn run(
         if needs_reset
             && (st.step - last_ckpt >= sched.checkpoint_every || st.step == sched.total_steps)
         {
-            if let Some(p) = agent.first_non_finite() {
-                return Err(TrainError::NonFinite {
-                    step: st.step,
-                    update: st.updates,
-                    what: format!("parameter {p}"),
-                    checkpoint: kept,
-                });
-            }
+            all_finite(agent.as_ref(), &st, &kept)?;
             save_state(&ckpt_path, record, &[agent.as_ref(), &replay], &st)?;
             save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
             last_ckpt = st.step;
@@ -396,14 +396,7 @@ fn run(
             // The step is done; its state is saved whole. Mid-episode, the resumed run starts
             // a new episode here (the cut episode's last transition stays non-terminal, as at a
             // time limit), so it continues correctly but not bit-identically.
-            if let Some(p) = agent.first_non_finite() {
-                return Err(TrainError::NonFinite {
-                    step: st.step,
-                    update: st.updates,
-                    what: format!("parameter {p} (not saved, so the last good checkpoint stays)"),
-                    checkpoint: kept,
-                });
-            }
+            all_finite(agent.as_ref(), &st, &kept)?;
             save_state(&ckpt_path, record, &[agent.as_ref(), &replay], &st)?;
             save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
             return Ok(TrainOutcome {
