@@ -10,6 +10,7 @@
 use rand_chacha::ChaCha8Rng;
 
 use crate::spec::EnvSpec;
+use crate::state::{PhysicsState, StateError, StateField};
 
 /// Most reward terms any task reports.
 pub const MAX_REWARD_TERMS: usize = 4;
@@ -108,6 +109,15 @@ pub trait Task: Send {
     fn observe(&self, obs: &mut [f32]);
     /// The reward of the current state (after the last `advance`).
     fn reward(&self) -> Reward;
+    /// The physical state in dm_control's coordinates (see [`PhysicsState`]).
+    fn state(&self) -> PhysicsState;
+    /// Puts the physics in `state` (lengths and finiteness already checked against the spec)
+    /// with no memory of earlier steps: contact manifolds, warm-start impulses and limit rows
+    /// from before are dropped, as dm_control's `reset_context` does. Controls are kept.
+    ///
+    /// # Errors
+    /// A state the task cannot represent (e.g. a zero quaternion).
+    fn set_state(&mut self, state: &PhysicsState) -> Result<(), StateError>;
     /// Adds the current state's drawable geometry (and camera) to `scene`; draws nothing by
     /// default.
     fn draw(&self, _scene: &mut crate::render::Scene) {}
@@ -139,6 +149,61 @@ impl Env {
     /// Adds the task's drawable geometry to `scene` (see [`Task::draw`]).
     pub fn draw(&self, scene: &mut crate::render::Scene) {
         self.task.draw(scene);
+    }
+    /// The physical state in dm_control's coordinates.
+    pub fn state(&self) -> PhysicsState {
+        self.task.state()
+    }
+    /// Puts the physics in `state` (dm_control's `qpos`, `qvel`), forgetting contacts from
+    /// earlier steps. The episode's step count is unchanged: call [`Env::reset`] first to start
+    /// an episode, then `set_state` to replay from a recorded state.
+    ///
+    /// # Errors
+    /// [`StateError::WrongLength`] if a vector does not have one entry per name in
+    /// [`EnvSpec::qpos`] / [`EnvSpec::qvel`], [`StateError::NonFinite`] for NaN or infinite
+    /// entries, or the task's own error (a zero quaternion).
+    pub fn set_state(&mut self, state: &PhysicsState) -> Result<(), StateError> {
+        let spec = self.spec();
+        for (field, values, names) in [
+            (StateField::Qpos, &state.qpos, spec.qpos),
+            (StateField::Qvel, &state.qvel, spec.qvel),
+        ] {
+            if values.len() != names.len() {
+                return Err(StateError::WrongLength {
+                    task: spec.name,
+                    field,
+                    got: values.len(),
+                    expected: names.len(),
+                });
+            }
+            if let Some((index, &value)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+                return Err(StateError::NonFinite {
+                    task: spec.name,
+                    field,
+                    index,
+                    name: names[index],
+                    value,
+                });
+            }
+        }
+        self.task.set_state(state)
+    }
+    /// Writes the observation of the current state (e.g. after [`Env::set_state`]).
+    ///
+    /// # Panics
+    /// If `obs.len()` differs from the observation dimension.
+    #[track_caller]
+    pub fn observe(&self, obs: &mut [f32]) {
+        assert_eq!(
+            obs.len(),
+            self.spec().obs_dim(),
+            "observation buffer length"
+        );
+        self.task.observe(obs);
+    }
+    /// The reward of the current state.
+    pub fn reward(&self) -> Reward {
+        self.task.reward()
     }
     /// Control steps taken in the current episode.
     pub fn elapsed_steps(&self) -> usize {

@@ -20,7 +20,8 @@
 //! ```
 //!
 //! - [`env`](mod@env): the [`Env`] episode wrapper (action checks, clipping, truncation) around a [`Task`].
-//! - [`spec`]: observation and action specifications.
+//! - [`spec`]: observation, action and state specifications.
+//! - [`state`](mod@state): [`PhysicsState`], qpos and qvel in dm_control's coordinates.
 //! - [`registry`]: [`TaskId`] (CLI names) and [`make`].
 //! - [`runner`]: [`VecEnv`], many envs stepped in parallel with per-env seeds.
 //! - [`tolerance`](mod@tolerance): dm_control's reward shaping.
@@ -38,6 +39,7 @@ pub mod registry;
 pub mod render;
 pub mod runner;
 pub mod spec;
+pub mod state;
 pub mod tasks;
 pub mod tolerance;
 pub mod world;
@@ -46,4 +48,5 @@ pub use env::{ActionError, Env, Reward, StepOutcome, Task};
 pub use registry::{TaskId, UnknownTask, make};
 pub use runner::{VecActionError, VecEnv, env_rng};
 pub use spec::{EnvSpec, ObservationField};
+pub use state::{PhysicsState, StateError, StateField};
 pub use tolerance::{Sigmoid, tolerance};

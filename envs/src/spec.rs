@@ -20,6 +20,11 @@ pub struct EnvSpec {
     pub observation: &'static [ObservationField],
     /// Actuator names, one per action dimension. Every action lies in [−1, 1].
     pub action: &'static [&'static str],
+    /// Names of the generalized coordinates, dm_control's `physics.data.qpos` order (a free
+    /// joint's seven are `root_x`, …, `root_qw`, …; see [`crate::PhysicsState`]).
+    pub qpos: &'static [&'static str],
+    /// Names of the generalized velocities, dm_control's `physics.data.qvel` order.
+    pub qvel: &'static [&'static str],
     /// Seconds of simulated time per control step (physics timestep × substeps).
     pub control_timestep: f64,
     /// Physics substeps per control step.

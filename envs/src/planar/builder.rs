@@ -2,7 +2,7 @@
 
 use rapier3d::prelude::*;
 
-use super::{Actuator, BodyId, BodyInfo, Chain, Geom, Joint};
+use super::{Actuator, BodyId, BodyInfo, Chain, Geom, Joint, SoftLimited};
 use crate::world::World;
 
 /// Builds a [`Chain`]: bodies in tree order (parents first), then actuators.
@@ -16,6 +16,7 @@ pub struct ChainBuilder {
     damping: Vec<f32>,
     armature: Vec<f32>,
     self_collisions: bool,
+    soft_limits: Vec<SoftLimited>,
 }
 
 /// Collision group of robot geoms and of the ground.
@@ -37,6 +38,7 @@ impl ChainBuilder {
             damping: Vec::new(),
             armature: Vec::new(),
             self_collisions: false,
+            soft_limits: Vec::new(),
         }
     }
 
@@ -135,7 +137,7 @@ impl ChainBuilder {
                     .local_anchor1(pos + p.pos)
                     .local_anchor2(p.pos)
                     .contacts_enabled(false);
-                if let Some(r) = p.range {
+                if let (Some(r), None) = (p.range, p.soft_limit) {
                     b = b.limits(r);
                 }
                 (b.build().into(), vec![(p.damping, p.armature)])
@@ -145,7 +147,7 @@ impl ChainBuilder {
                     .local_anchor1(pos + p.pos)
                     .local_anchor2(p.pos)
                     .contacts_enabled(false);
-                if let Some(r) = p.range {
+                if let (Some(r), None) = (p.range, p.soft_limit) {
                     b = b.limits(r);
                 }
                 (b.build().into(), vec![(p.damping, p.armature)])
@@ -159,6 +161,16 @@ impl ChainBuilder {
         self.mb.get_or_insert(h);
         let link_id = self.world.multibody_joints.get(h).expect("just inserted").1;
         let first_dof = self.ndofs;
+        if let Joint::Hinge(p) | Joint::Slide(p) = joint
+            && let (Some(range), Some(limit)) = (p.range, p.soft_limit)
+        {
+            self.soft_limits.push(SoftLimited {
+                body: self.bodies.len(),
+                dof: first_dof,
+                range,
+                limit,
+            });
+        }
         self.ndofs += dofs.len();
         for (d, a) in dofs {
             self.damping.push(d);
@@ -238,6 +250,7 @@ impl ChainBuilder {
             self.bodies,
             self.actuators,
             springs,
+            self.soft_limits,
             dof_link,
         )
     }

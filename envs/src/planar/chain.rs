@@ -2,7 +2,8 @@
 
 use rapier3d::prelude::*;
 
-use super::{Actuator, BodyId, BodyInfo, Geom, Joint};
+use super::{Actuator, BodyId, BodyInfo, Geom, Joint, SoftLimited};
+use crate::state::PhysicsState;
 use crate::world::World;
 
 /// A built planar chain: its world, the construction-time snapshot, and the DoF layout.
@@ -14,6 +15,7 @@ pub struct Chain {
     bodies: Vec<BodyInfo>,
     actuators: Vec<Actuator>,
     springs: Vec<(usize, f32)>,
+    soft_limits: Vec<SoftLimited>,
     dof_link: Vec<(usize, usize)>,
     ctrl: Vec<f32>,
 }
@@ -25,6 +27,7 @@ impl Chain {
         bodies: Vec<BodyInfo>,
         actuators: Vec<Actuator>,
         springs: Vec<(usize, f32)>,
+        soft_limits: Vec<SoftLimited>,
         dof_link: Vec<(usize, usize)>,
     ) -> Self {
         Chain {
@@ -35,6 +38,7 @@ impl Chain {
             bodies,
             actuators,
             springs,
+            soft_limits,
             dof_link,
             ctrl: Vec::new(),
         }
@@ -81,7 +85,10 @@ impl Chain {
     }
 
     /// Sets the generalized coordinates and velocities (both of length [`Chain::ndofs`]) and
-    /// updates the bodies' poses and velocities.
+    /// updates the bodies' poses and velocities. Everything else starts afresh from the
+    /// construction-time snapshot: contact manifolds and their warm-start impulses, broad-phase
+    /// pairs and joint-limit rows of earlier steps are gone (a kept manifold applied phantom
+    /// contact forces in the first step after a reset). Controls are kept.
     ///
     /// # Panics
     /// If a slice has the wrong length.
@@ -90,6 +97,7 @@ impl Chain {
         let n = self.ndofs();
         assert_eq!(qpos.len(), n, "qpos length");
         assert_eq!(qvel.len(), n, "qvel length");
+        self.world.clone_from(&self.template);
         let disp: Vec<f32> = (0..n).map(|i| qpos[i] - self.qpos(i)).collect();
         let w = &mut self.world;
         let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
@@ -97,6 +105,32 @@ impl Chain {
         mb.generalized_velocity_mut().copy_from_slice(qvel);
         mb.forward_kinematics(&w.bodies, false);
         mb.update_rigid_bodies(&mut w.bodies, true);
+    }
+
+    /// The state in dm_control's order: coordinate `k` of the result is chain DoF `order[k]`
+    /// (a permutation of `0..ndofs`; planar chains have no quaternions, so qpos and qvel share it).
+    pub fn physics_state(&self, order: &[usize]) -> PhysicsState {
+        PhysicsState {
+            qpos: order.iter().map(|&i| f64::from(self.qpos(i))).collect(),
+            qvel: order.iter().map(|&i| f64::from(self.qvel(i))).collect(),
+        }
+    }
+
+    /// [`Chain::set_state`] from dm_control's order (see [`Chain::physics_state`]); values are
+    /// rounded to the simulation's f32.
+    ///
+    /// # Panics
+    /// If `state` or `order` do not have [`Chain::ndofs`] entries.
+    #[track_caller]
+    pub fn set_physics_state(&mut self, order: &[usize], state: &PhysicsState) {
+        let n = self.ndofs();
+        assert_eq!(order.len(), n, "order length");
+        let (mut qpos, mut qvel) = (vec![0.0; n], vec![0.0; n]);
+        for (k, &i) in order.iter().enumerate() {
+            qpos[i] = state.qpos[k] as f32;
+            qvel[i] = state.qvel[k] as f32;
+        }
+        self.set_state(&qpos, &qvel);
     }
 
     /// Sets the actuator controls (held until changed); each is multiplied by its gear.
@@ -127,7 +161,40 @@ impl Chain {
             let q = self.qpos(self.bodies[body].first_dof);
             self.apply_generalized(body, -k * q);
         }
+        for i in 0..self.soft_limits.len() {
+            let f = self.soft_limit_force(self.soft_limits[i]);
+            if f != 0.0 {
+                self.apply_generalized(self.soft_limits[i].body, f);
+            }
+        }
         self.world.step(&mut self.pipeline);
+    }
+
+    /// The generalized force of a [`super::SoftLimit`] on its DoF (0 inside the range).
+    fn soft_limit_force(&mut self, s: SoftLimited) -> f32 {
+        let (q, v) = (self.qpos(s.dof), self.qvel(s.dof));
+        let (r, sign) = if q < s.range[0] {
+            (q - s.range[0], 1.0)
+        } else if q > s.range[1] {
+            (s.range[1] - q, -1.0)
+        } else {
+            return 0.0;
+        };
+        // a₀ from the DoF's own applied force: its actuators and its spring.
+        let mut tau: f32 = self
+            .actuators
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.body == s.body)
+            .map(|(i, a)| a.gear * self.ctrl.get(i).copied().unwrap_or(0.0))
+            .sum();
+        if let Some(&(_, k)) = self.springs.iter().find(|(b, _)| *b == s.body) {
+            tau -= k * q;
+        }
+        let w = &mut self.world;
+        let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
+        let inv_mass = mb.dof_inverse_inertia(&w.bodies)[s.dof];
+        sign * s.limit.force(r, sign * v, sign * inv_mass * tau, inv_mass)
     }
 
     /// Applies generalized force `f` on `body`'s one-DoF joint as a world-frame force or
@@ -171,6 +238,21 @@ impl Chain {
             let pose = self.world.bodies[b.handle].position();
             b.geoms.iter().map(move |g| (BodyId(i), pose, g))
         })
+    }
+
+    /// The lowest point of `body`'s colliding geoms, in the world frame and in the body frame
+    /// (m): where a foot touches the ground. Tracking the body-frame point from one state to the
+    /// next gives the velocity of the foot's material there (slip), not of the rolling contact.
+    /// `None` if the body has no colliding geom.
+    pub fn lowest_point(&self, body: BodyId) -> Option<(Vector, Vector)> {
+        let pose = self.pose(body);
+        let p = self.bodies[body.0]
+            .geoms
+            .iter()
+            .filter(|g| g.friction.is_some())
+            .map(|g| g.shape.lowest_point(pose))
+            .min_by(|p, q| p.z.total_cmp(&q.z))?;
+        Some((p, pose.inverse() * p))
     }
 
     /// The rapier rigid body simulating `body` (mass properties, velocities).

@@ -2,6 +2,8 @@
 
 use rapier3d::prelude::*;
 
+use super::SoftLimit;
+
 /// Index of a body added to a [`super::ChainBuilder`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyId(pub(crate) usize);
@@ -33,6 +35,8 @@ pub struct DofParams {
     pub armature: f32,
     /// Spring stiffness towards q = 0, N·m/rad (MJCF `stiffness`, `springref` 0).
     pub stiffness: f32,
+    /// MuJoCo's soft limit for `range` ([`SoftLimit`]); `None` uses rapier's hard limit.
+    pub soft_limit: Option<SoftLimit>,
 }
 
 impl DofParams {
@@ -45,6 +49,7 @@ impl DofParams {
             damping: 0.0,
             armature: 0.0,
             stiffness: 0.0,
+            soft_limit: None,
         }
     }
 }
@@ -75,6 +80,25 @@ impl Shape {
     pub fn z_rotated_about_y(deg: f32) -> Vector {
         let r = deg.to_radians();
         Vector::new(r.sin(), 0.0, r.cos())
+    }
+
+    /// The shape's lowest point (least world z) when its body has world pose `pose`.
+    pub fn lowest_point(&self, pose: &Pose) -> Vector {
+        let down = |p: Vector, r: f32| p - Vector::Z * r;
+        match *self {
+            Shape::Capsule { a, b, radius } => {
+                let (a, b) = (pose * a, pose * b);
+                down(if a.z <= b.z { a } else { b }, radius)
+            }
+            Shape::Sphere { center, radius } => down(pose * center, radius),
+            Shape::Cuboid { half } => (0..8)
+                .map(|i| {
+                    let s = |bit: i32, h: f32| if i & bit == 0 { -h } else { h };
+                    pose * Vector::new(s(1, half.x), s(2, half.y), s(4, half.z))
+                })
+                .min_by(|p, q| p.z.total_cmp(&q.z))
+                .expect("eight corners"),
+        }
     }
 
     /// Volume in m³.

@@ -17,10 +17,12 @@
 mod builder;
 mod chain;
 mod geom;
+mod soft_limit;
 
 pub use builder::ChainBuilder;
 pub use chain::Chain;
 pub use geom::{BodyId, DofParams, Geom, Joint, Shape};
+pub use soft_limit::SoftLimit;
 
 /// What the chain keeps about each body.
 pub(crate) struct BodyInfo {
@@ -31,6 +33,15 @@ pub(crate) struct BodyInfo {
     pub(crate) first_dof: usize,
     pub(crate) mass: f32,
     pub(crate) geoms: Vec<Geom>,
+}
+
+/// A DoF whose range is enforced by a [`SoftLimit`] instead of rapier's hard limit.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SoftLimited {
+    pub(crate) body: usize,
+    pub(crate) dof: usize,
+    pub(crate) range: [f32; 2],
+    pub(crate) limit: SoftLimit,
 }
 
 /// One actuator: a motor on a body's one-DoF joint with a gear (MJCF `<motor gear>`).

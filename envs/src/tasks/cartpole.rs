@@ -34,12 +34,16 @@
 //!   here with 8 solver substeps of 1.25 ms per 0.01 s step (dynamics recomputed each substep).
 //!   Its energy error is a bounded oscillation proportional to the substep: 0.7 % of m·g·l
 //!   over 10 s for a frictionless cart released with the pole horizontal (7 % with 1 substep).
-//! - The slider limit is rapier's reactive limit constraint, not MuJoCo's soft limit
-//!   (`solreflimit` 0.08): hitting the end stop is harder than in MuJoCo.
+//! - The slider's end stops are MuJoCo's soft limit (`solreflimit` 0.08 1, default
+//!   `solimplimit`) as an explicit force once per 10 ms step ([`crate::planar::SoftLimit`]),
+//!   with the unconstrained acceleration estimated from the actuator alone (the pole's
+//!   reaction is left out of it). v1 used rapier's hard limit, which stopped the cart at
+//!   1.804 m where MuJoCo's travels to 1.89 m.
 //! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
 //!
 //! ## Version history
 //! - v1: first version.
+//! - v2: soft end stops on the slider, as MuJoCo's (was rapier's hard limit).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -47,14 +51,18 @@ use rand_distr::StandardNormal;
 use rapier3d::prelude::Vector;
 
 use crate::env::{Reward, Task};
-use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape};
+use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape, SoftLimit};
 use crate::spec::{EnvSpec, ObservationField};
+use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{DEFAULT_VALUE_AT_MARGIN, Sigmoid, tolerance};
+
+/// Chain DoF of each dm_control coordinate (the same order).
+const ORDER: [usize; 2] = [0, 1];
 
 /// Task specification.
 pub static SPEC: EnvSpec = EnvSpec {
     name: "cartpole-swingup",
-    version: 1,
+    version: 2,
     observation: &[
         ObservationField {
             name: "position",
@@ -66,6 +74,8 @@ pub static SPEC: EnvSpec = EnvSpec {
         },
     ],
     action: &["slide"],
+    qpos: &["slider", "hinge_1"],
+    qvel: &["slider", "hinge_1"],
     control_timestep: 0.01,
     substeps: 1,
     episode_length: 1000,
@@ -99,6 +109,7 @@ impl CartpoleSwingup {
         b.world_mut().params.num_solver_iterations = SOLVER_SUBSTEPS;
         let slider = DofParams {
             range: Some([-1.8, 1.8]),
+            soft_limit: Some(SoftLimit::with_solref(0.08, 1.0)),
             damping: slider_damping,
             ..DofParams::new(Vector::X)
         };
@@ -162,7 +173,6 @@ impl Task for CartpoleSwingup {
     }
 
     fn reset(&mut self, rng: &mut ChaCha8Rng) {
-        self.chain.reset();
         self.control = 0.0;
         let mut n = || 0.01 * rng.sample::<f32, _>(StandardNormal);
         let x = n();
@@ -208,6 +218,15 @@ impl Task for CartpoleSwingup {
                 ("small_velocity", small_velocity),
             ],
         )
+    }
+
+    fn state(&self) -> PhysicsState {
+        self.chain.physics_state(&ORDER)
+    }
+
+    fn set_state(&mut self, state: &PhysicsState) -> Result<(), StateError> {
+        self.chain.set_physics_state(&ORDER, state);
+        Ok(())
     }
 
     fn draw(&self, scene: &mut crate::render::Scene) {

@@ -56,7 +56,16 @@ use rapier3d::prelude::Vector;
 use crate::env::{Reward, Task};
 use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape};
 use crate::spec::{EnvSpec, ObservationField};
+use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{Sigmoid, tolerance};
+
+/// dm_control's joint order (qpos = qvel): the planar root, then back and front legs.
+const CHEETAH_JOINTS: &[&str] = &[
+    "rootx", "rootz", "rooty", "bthigh", "bshin", "bfoot", "fthigh", "fshin", "ffoot",
+];
+
+/// Chain DoF of each dm_control coordinate (the same order).
+const ORDER: [usize; 9] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 
 /// Task specification.
 pub static SPEC: EnvSpec = EnvSpec {
@@ -73,6 +82,8 @@ pub static SPEC: EnvSpec = EnvSpec {
         },
     ],
     action: &["bthigh", "bshin", "bfoot", "fthigh", "fshin", "ffoot"],
+    qpos: CHEETAH_JOINTS,
+    qvel: CHEETAH_JOINTS,
     control_timestep: 0.01,
     substeps: 1,
     episode_length: 1000,
@@ -199,6 +210,7 @@ fn capsule(pos: [f32; 3], euler_y_deg: f32, half_len: f32) -> Shape {
 pub struct CheetahRun {
     chain: Chain,
     torso: BodyId,
+    feet: [BodyId; 2],
     ranges: [[f32; 2]; 6],
 }
 
@@ -261,12 +273,14 @@ impl CheetahRun {
                 segments.push((parent, s.8));
             }
         }
+        let feet = [segments[2].0, segments[5].0];
         for (body, gear) in segments {
             b.actuator(body, gear);
         }
         CheetahRun {
             chain: b.build(),
             torso,
+            feet,
             ranges,
         }
     }
@@ -285,6 +299,11 @@ impl CheetahRun {
     pub fn torso(&self) -> BodyId {
         self.torso
     }
+
+    /// The feet (back, front).
+    pub fn feet(&self) -> [BodyId; 2] {
+        self.feet
+    }
 }
 
 impl Task for CheetahRun {
@@ -294,7 +313,6 @@ impl Task for CheetahRun {
 
     fn reset(&mut self, rng: &mut ChaCha8Rng) {
         for _ in 0..MAX_DRAWS {
-            self.chain.reset();
             let mut qpos = [0.0f32; 9];
             for (q, r) in qpos[3..].iter_mut().zip(&self.ranges) {
                 *q = rng.random_range(r[0]..r[1]);
@@ -338,6 +356,15 @@ impl Task for CheetahRun {
             0.0,
         );
         Reward::new(speed, &[("speed", speed)])
+    }
+
+    fn state(&self) -> PhysicsState {
+        self.chain.physics_state(&ORDER)
+    }
+
+    fn set_state(&mut self, state: &PhysicsState) -> Result<(), StateError> {
+        self.chain.set_physics_state(&ORDER, state);
+        Ok(())
     }
 
     fn draw(&self, scene: &mut crate::render::Scene) {

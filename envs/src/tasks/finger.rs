@@ -58,6 +58,7 @@ use rapier3d::prelude::*;
 use crate::env::{Reward, Task};
 use crate::render::scene::{Camera, Rgb, Scene};
 use crate::spec::{EnvSpec, ObservationField};
+use crate::state::{PhysicsState, StateError};
 use crate::world::World;
 
 use super::finger_model::{
@@ -101,6 +102,8 @@ const TURN_OBS: &[ObservationField] = &[
         size: 1,
     },
 ];
+/// dm_control's joint order (qpos = qvel).
+const FINGER_JOINTS: &[&str] = &["proximal", "distal", "hinge"];
 const ACTUATORS: &[&str] = &["proximal", "distal"];
 
 /// finger-spin's specification.
@@ -109,6 +112,8 @@ pub static SPIN_SPEC: EnvSpec = EnvSpec {
     version: 1,
     observation: SPIN_OBS,
     action: ACTUATORS,
+    qpos: FINGER_JOINTS,
+    qvel: FINGER_JOINTS,
     control_timestep: 0.02,
     substeps: SUBSTEPS,
     episode_length: 1000,
@@ -120,6 +125,8 @@ pub static TURN_HARD_SPEC: EnvSpec = EnvSpec {
     version: 1,
     observation: TURN_OBS,
     action: ACTUATORS,
+    qpos: FINGER_JOINTS,
+    qvel: FINGER_JOINTS,
     control_timestep: 0.02,
     substeps: SUBSTEPS,
     episode_length: 1000,
@@ -223,17 +230,39 @@ impl Finger {
         out
     }
 
+    /// A collider's world pose (from its body's current pose) and shape.
+    fn collider_pose(&self, h: ColliderHandle) -> (Pose, &dyn Shape) {
+        let w = &self.world;
+        let c = &w.colliders[h];
+        let parent = c.parent().expect("attached collider");
+        (
+            *w.bodies[parent].position() * *c.position_wrt_parent().expect("attached"),
+            c.shape(),
+        )
+    }
+
+    /// Signed distance (m) between the fingertip and the nearest spinner geom at the bodies'
+    /// current poses: negative when they interpenetrate (MuJoCo's contact `dist`), `None` if
+    /// further apart than `within` metres.
+    pub fn tip_gap(&self, within: Real) -> Option<Real> {
+        let pose = |h| self.collider_pose(h);
+        let (pt, st) = pose(self.h.fingertip);
+        self.h
+            .spinner_colliders
+            .iter()
+            .filter_map(|&s| {
+                let (ps, ss) = pose(s);
+                query::contact(&pt, st, &ps, ss, within)
+                    .ok()
+                    .flatten()
+                    .map(|c| c.dist)
+            })
+            .min_by(Real::total_cmp)
+    }
+
     /// Whether any finger geom overlaps a spinner geom (poses from the bodies' current poses).
     pub fn in_collision(&self) -> bool {
-        let w = &self.world;
-        let pose = |h: ColliderHandle| {
-            let c = &w.colliders[h];
-            let parent = c.parent().expect("attached collider");
-            (
-                *w.bodies[parent].position() * *c.position_wrt_parent().expect("attached"),
-                c.shape(),
-            )
-        };
+        let pose = |h| self.collider_pose(h);
         self.h.finger_colliders.iter().any(|&f| {
             let (pf, sf) = pose(f);
             self.h.spinner_colliders.iter().any(|&s| {
@@ -243,7 +272,9 @@ impl Finger {
         })
     }
 
-    fn set_angles(&mut self, q: [Real; 3]) {
+    /// Puts the joints at angles `q` and rates `v` (proximal, distal, spinner hinge) from the
+    /// construction-time snapshot, so no contact or limit data of earlier steps survives.
+    fn set_joints(&mut self, q: [Real; 3], v: [Real; 3]) {
         self.world.clone_from(&self.template);
         let w = &mut self.world;
         let (f, _) = w
@@ -251,6 +282,7 @@ impl Finger {
             .get_mut(self.h.finger_joint)
             .expect("finger");
         f.apply_displacements(&[q[0], q[1]]);
+        f.generalized_velocity_mut().copy_from_slice(&[v[0], v[1]]);
         f.forward_kinematics(&w.bodies, false);
         f.update_rigid_bodies(&mut w.bodies, false);
         let (s, _) = w
@@ -258,6 +290,7 @@ impl Finger {
             .get_mut(self.h.spinner_joint)
             .expect("spinner");
         s.apply_displacements(&[q[2]]);
+        s.generalized_velocity_mut()[0] = v[2];
         s.forward_kinematics(&w.bodies, false);
         s.update_rigid_bodies(&mut w.bodies, false);
     }
@@ -285,7 +318,7 @@ impl Task for Finger {
                 rng.random_range(-LIMIT..LIMIT),
                 rng.random_range(-std::f32::consts::PI..std::f32::consts::PI),
             ];
-            self.set_angles(q);
+            self.set_joints(q, [0.0; 3]);
             if !self.in_collision() {
                 return;
             }
@@ -337,6 +370,19 @@ impl Task for Finger {
                 Reward::new(r, &[("in_target", r)])
             }
         }
+    }
+
+    fn state(&self) -> PhysicsState {
+        PhysicsState {
+            qpos: self.angles().map(f64::from).to_vec(),
+            qvel: self.velocities().map(f64::from).to_vec(),
+        }
+    }
+
+    fn set_state(&mut self, state: &PhysicsState) -> Result<(), StateError> {
+        let f = |x: &[f64]| [x[0] as Real, x[1] as Real, x[2] as Real];
+        self.set_joints(f(&state.qpos), f(&state.qvel));
+        Ok(())
     }
 
     fn draw(&self, scene: &mut Scene) {
@@ -396,10 +442,9 @@ mod tests {
     #[test]
     fn spinner_coasts_down_at_friction_and_damping_rate() {
         let mut f = Finger::new(FingerVariant::Spin);
-        f.set_angles([-1.5, 0.0, 0.0]); // finger folded away from the spinner
+        // Finger folded away from the spinner, spinner released at −20 rad/s.
+        f.set_joints([-1.5, 0.0, 0.0], [0.0, 0.0, -20.0]);
         assert!(!f.in_collision());
-        let (mb, _) = f.world.multibody_joints.get_mut(f.h.spinner_joint).unwrap();
-        mb.generalized_velocity_mut()[0] = -20.0;
         f.advance(&[0.0, 0.0]);
         assert_eq!(f.reward().total, 1.0, "spinning at ≈ −20 rad/s is rewarded");
         // Inertia about the hinge axis (y) from rapier's mass properties.

@@ -68,6 +68,7 @@ use crate::env::{Reward, Task};
 use crate::fluid::{Fluid, InertiaBox};
 use crate::render::scene::{Camera, Rgb, Scene};
 use crate::spec::{EnvSpec, ObservationField};
+use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{Sigmoid, tolerance};
 
 use super::fish_model::build;
@@ -90,6 +91,40 @@ const MOUTH_TARGET_RADII: f64 = 0.005 + 0.04;
 
 /// Hinge order of dm_control's `_JOINTS` (and of the tree's hinges).
 pub const JOINTS: [&str; 7] = [
+    "tail1",
+    "tail_twist",
+    "tail2",
+    "finright_roll",
+    "finright_pitch",
+    "finleft_roll",
+    "finleft_pitch",
+];
+
+/// dm_control's qpos names: the free root (origin, quaternion w x y z), then [`JOINTS`].
+const FISH_QPOS: &[&str] = &[
+    "root_x",
+    "root_y",
+    "root_z",
+    "root_qw",
+    "root_qx",
+    "root_qy",
+    "root_qz",
+    "tail1",
+    "tail_twist",
+    "tail2",
+    "finright_roll",
+    "finright_pitch",
+    "finleft_roll",
+    "finleft_pitch",
+];
+/// dm_control's qvel names: root linear velocity (world), angular velocity (body), hinges.
+const FISH_QVEL: &[&str] = &[
+    "root_vx",
+    "root_vy",
+    "root_vz",
+    "root_wx",
+    "root_wy",
+    "root_wz",
     "tail1",
     "tail_twist",
     "tail2",
@@ -145,6 +180,8 @@ pub static UPRIGHT_SPEC: EnvSpec = EnvSpec {
     version: 1,
     observation: UPRIGHT_OBS,
     action: ACTUATORS,
+    qpos: FISH_QPOS,
+    qvel: FISH_QVEL,
     control_timestep: 0.04,
     substeps: SUBSTEPS,
     episode_length: 1000,
@@ -156,6 +193,8 @@ pub static SWIM_SPEC: EnvSpec = EnvSpec {
     version: 1,
     observation: SWIM_OBS,
     action: ACTUATORS,
+    qpos: FISH_QPOS,
+    qvel: FISH_QVEL,
     control_timestep: 0.04,
     substeps: SUBSTEPS,
     episode_length: 1000,
@@ -338,6 +377,35 @@ impl Task for Fish {
 
     fn advance(&mut self, action: &[f32]) {
         self.advance_with(action);
+    }
+
+    fn state(&self) -> PhysicsState {
+        let s = &self.state;
+        let r = s.root_rot;
+        let mut qpos = s.root_pos.to_array().to_vec();
+        qpos.extend([r.w, r.x, r.y, r.z]);
+        qpos.extend(&s.q);
+        PhysicsState {
+            qpos,
+            qvel: s.v.clone(),
+        }
+    }
+
+    /// The quaternion is normalised (as MuJoCo does in `mj_normalizeQuat`).
+    fn set_state(&mut self, state: &PhysicsState) -> Result<(), StateError> {
+        let p = &state.qpos;
+        let quat = DQuat::from_xyzw(p[4], p[5], p[6], p[3]);
+        if quat.length_squared() == 0.0 {
+            return Err(StateError::ZeroQuaternion {
+                task: self.spec().name,
+            });
+        }
+        self.state.root_pos = DVec3::new(p[0], p[1], p[2]);
+        self.state.root_rot = quat.normalize();
+        self.state.q.copy_from_slice(&p[7..]);
+        self.state.v.copy_from_slice(&state.qvel);
+        self.tree.kinematics(&self.state, &mut self.kin);
+        Ok(())
     }
 
     fn observe(&self, obs: &mut [f32]) {

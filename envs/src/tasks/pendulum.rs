@@ -40,7 +40,11 @@ use rapier3d::prelude::Vector;
 use crate::env::{Reward, Task};
 use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape};
 use crate::spec::{EnvSpec, ObservationField};
+use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{DEFAULT_VALUE_AT_MARGIN, Sigmoid, tolerance};
+
+/// Chain DoF of each dm_control coordinate (the same order).
+const ORDER: [usize; 1] = [0];
 
 /// Task specification.
 pub static SPEC: EnvSpec = EnvSpec {
@@ -57,6 +61,8 @@ pub static SPEC: EnvSpec = EnvSpec {
         },
     ],
     action: &["torque"],
+    qpos: &["hinge"],
+    qvel: &["hinge"],
     control_timestep: 0.02,
     substeps: 1,
     episode_length: 1000,
@@ -151,7 +157,6 @@ impl Task for PendulumSwingup {
     }
 
     fn reset(&mut self, rng: &mut ChaCha8Rng) {
-        self.chain.reset();
         let theta = rng.random_range(-std::f32::consts::PI..std::f32::consts::PI);
         self.chain.set_state(&[theta], &[0.0]);
     }
@@ -181,6 +186,15 @@ impl Task for PendulumSwingup {
             DEFAULT_VALUE_AT_MARGIN,
         );
         Reward::new(upright, &[("upright", upright)])
+    }
+
+    fn state(&self) -> PhysicsState {
+        self.chain.physics_state(&ORDER)
+    }
+
+    fn set_state(&mut self, state: &PhysicsState) -> Result<(), StateError> {
+        self.chain.set_physics_state(&ORDER, state);
+        Ok(())
     }
 
     fn draw(&self, scene: &mut crate::render::Scene) {

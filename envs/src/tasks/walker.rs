@@ -68,7 +68,21 @@ use rapier3d::prelude::Vector;
 use crate::env::{Reward, Task};
 use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape};
 use crate::spec::{EnvSpec, ObservationField};
+use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{DEFAULT_VALUE_AT_MARGIN, Sigmoid, tolerance};
+
+/// dm_control's joint order (qpos = qvel): `rootz` comes before `rootx` in walker.xml.
+const WALKER_JOINTS: &[&str] = &[
+    "rootz",
+    "rootx",
+    "rooty",
+    "right_hip",
+    "right_knee",
+    "right_ankle",
+    "left_hip",
+    "left_knee",
+    "left_ankle",
+];
 
 const OBSERVATION: &[ObservationField] = &[
     ObservationField {
@@ -93,12 +107,17 @@ const ACTION: &[&str] = &[
     "left_ankle",
 ];
 
+/// Chain DoF of each dm_control coordinate (the chain's planar root is x, z, pitch; walker.xml lists rootz first).
+const ORDER: [usize; 9] = [1, 0, 2, 3, 4, 5, 6, 7, 8];
+
 /// walker-walk specification.
 pub static SPEC_WALK: EnvSpec = EnvSpec {
     name: "walker-walk",
     version: 2,
     observation: OBSERVATION,
     action: ACTION,
+    qpos: WALKER_JOINTS,
+    qvel: WALKER_JOINTS,
     control_timestep: 0.025,
     substeps: 10,
     episode_length: 1000,
@@ -246,7 +265,6 @@ impl Task for Walker {
     }
 
     fn reset(&mut self, rng: &mut ChaCha8Rng) {
-        self.chain.reset();
         let mut qpos = [0.0f32; 9];
         qpos[2] = rng.random_range(-std::f32::consts::PI..std::f32::consts::PI);
         for i in 0..6 {
@@ -299,6 +317,15 @@ impl Task for Walker {
                 ("move", moving),
             ],
         )
+    }
+
+    fn state(&self) -> PhysicsState {
+        self.chain.physics_state(&ORDER)
+    }
+
+    fn set_state(&mut self, state: &PhysicsState) -> Result<(), StateError> {
+        self.chain.set_physics_state(&ORDER, state);
+        Ok(())
     }
 
     fn draw(&self, scene: &mut crate::render::Scene) {

@@ -42,6 +42,43 @@ pub const ENVS_FLUID_COAST_REL: f64 = 5e-3;
 /// error is the curvature term ≈ 1/(12 r) relative per unit perimeter; 1 % at r = 30 px.
 pub const ENVS_RENDER_DISC_AREA_REL: f64 = 0.01;
 
+// ---------------------------------------------------------------- envs (physics state)
+
+/// `set_state` then `state`: the rapier tasks hold f32 coordinates, so an f64 value comes back
+/// rounded to f32 (relative 2⁻²⁴ ≈ 6e-8); 1e-6 relative (absolute below 1) leaves room for
+/// the f32 arithmetic rapier does when it places a coordinate, and still fails on a permuted or
+/// offset coordinate (errors of 1e-3 and more).
+pub const ENVS_STATE_ROUND_TRIP_REL: f64 = 1e-6;
+
+// ---------------------------------------------------------------- envs (paired with MuJoCo)
+
+/// rfm vs MuJoCo from the same state, where nothing touches: both integrate with first-order
+/// Euler schemes at the same timestep (rapier's semi-implicit, MuJoCo's Euler with implicit
+/// damping), so each is off the exact solution by e(dt) ≈ 2·|x(dt) − x(dt/2)| = 2 × MuJoCo's
+/// own timestep spread (mujoco vs mujoco_half_dt in the data). |rfm − mujoco| ≤ e_rfm + e_mj
+/// ≈ 4 × spread when rfm's error constant is MuJoCo's; a larger one (a wrong mass, axis or
+/// sign, a phantom force) fails.
+pub const ENVS_PAIRED_EULER_SPREAD_FACTOR: f64 = 4.0;
+/// Added to every paired tolerance: the recorded states are rounded to 6 significant digits
+/// (5e-7 relative) and rfm's state is f32 (6e-8 relative per operation, ~1e-6 after a few
+/// hundred steps of O(1) coordinates), so 1e-5 m or rad cannot be resolved.
+pub const ENVS_PAIRED_F32_FLOOR: f64 = 1e-5;
+
+/// Cartpole's rail overshoot past the 1.8 m stop vs MuJoCo's (m). MuJoCo moves 0.0005 m
+/// between its timestep and half of it; rfm's soft stop is MuJoCo's formula applied
+/// explicitly, with the unconstrained acceleration estimated from the actuator only (the
+/// pole's reaction, up to ±1 m/s² of the cart's ±9 m/s², is left out), which shifts the
+/// overshoot by up to ≈ 10 % of its 0.1–0.17 m. 0.02 m fails on a hard stop (0.004 m past
+/// 1.8, off by 0.09–0.16).
+pub const ENVS_RAIL_OVERSHOOT_ABS: f64 = 0.02;
+/// Cart pushed into the stop, mean x over the last 200 of 400 steps, vs MuJoCo's: the steady
+/// penetration is (1 − d)·a₀/(d·k) ≈ 3 mm for the actuator's a₀, and the still swinging
+/// pole moves MuJoCo's cart by ±0.4 mm (x = 1.8033 at step 200, 1.8029 at 300); rfm's mean
+/// is 0.4 mm deeper (measured: 1.8035 vs 1.8031; its a₀ leaves the pole's reaction out). 2 mm
+/// keeps the rest within a penetration depth of MuJoCo's; it does not tell a soft stop from
+/// a hard one (the overshoot tests do).
+pub const ENVS_RAIL_REST_ABS: f64 = 0.002;
+
 // ---------------------------------------------------------------- envs (walker contacts)
 
 /// Deepest walker geom below the floor under bang-bang actions, m. Measured 0.96 cm with
