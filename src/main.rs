@@ -42,10 +42,7 @@ fn main() -> anyhow::Result<ExitCode> {
         .command
         .unwrap_or_else(|| Command::Train(cli::train::TrainArgs::demo()));
     let ok = match command {
-        Command::Train(args) => {
-            cli::train::run(&args)?;
-            true
-        }
+        Command::Train(args) => return cli::train::run(&args),
         Command::Eval(args) => {
             cli::eval::run(&args)?;
             true

@@ -1,65 +1,18 @@
 //! End-to-end runs of every algorithm on pendulum-swingup with tiny networks: finite losses,
 //! every file written, resume bit-identical, same seed identical, corrupt checkpoints rejected.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rfm::checkpoint::Checkpoint;
-use rfm::config::{Algo, Preset, TrainConfig};
+use rfm::config::Algo;
 use rfm::rl::trainer::{TrainError, TrainOptions, resume, train};
 use rfm::run::csv_log::read_csv;
 use rfm::run::files;
 use rfm::run::record::RunRecord;
 
-/// A configuration small enough for a ~1 s run: 16-wide nets, K = 4, 2 particles, 2 steps,
-/// 100-step episodes, evaluation every 150 steps on one episode.
-fn tiny(algo: Algo, steps: u64) -> TrainConfig {
-    let mut c = TrainConfig::preset(algo, Preset::Cpu);
-    let s = &mut c.schedule;
-    (
-        s.total_steps,
-        s.random_steps,
-        s.batch_size,
-        s.replay_capacity,
-    ) = (steps, 100, 32, 1000);
-    (
-        s.eval_every,
-        s.eval_episodes,
-        s.log_every,
-        s.checkpoint_every,
-        s.max_episode_steps,
-    ) = (150, 1, 20, 100, 100);
-    (c.critic.hidden, c.actor.hidden, c.actor.embed_dim) = (16, 16, 8);
-    c.actor.residual_blocks = 1;
-    (
-        c.sampler.steps,
-        c.sampler.particles_act,
-        c.sampler.particles_train,
-        c.sampler.particles_eval,
-    ) = (2, 2, 2, 2);
-    c.estimator.samples = c.estimator.samples.min(4);
-    c.validate().unwrap();
-    c
-}
-
-fn record(algo: Algo, steps: u64, seed: u64) -> RunRecord {
-    RunRecord {
-        task: rfm_envs::TaskId::PendulumSwingup,
-        seed,
-        preset: "test".into(),
-        config: tiny(algo, steps),
-        threads: 1,
-        rfm_version: "test".into(),
-        git_commit: "test".into(),
-        scalar: "f32".into(),
-        started_unix: 0,
-    }
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rfm_smoke_{}_{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+#[path = "common/tiny_run.rs"]
+mod tiny_run;
+use tiny_run::{record, tiny, tmp};
 
 /// Every tensor of two checkpoint files, compared bit for bit.
 fn assert_same_tensors(a: &Path, b: &Path) {
@@ -235,7 +188,8 @@ fn corrupt_checkpoint_and_unknown_task_give_clear_errors() {
     let msg = e.to_string();
     assert!(matches!(e, TrainError::Checkpoint(_)), "{msg}");
     assert!(msg.contains("checkpoint.safetensors"), "{msg}");
-    // A checkpoint of another network shape names the tensor and both shapes.
+    // A run.json describing another network than the checkpoint's own record is refused
+    // before any tensor is loaded, naming the field and both values.
     std::fs::write(&path, &bytes).unwrap();
     let mut rec = RunRecord::read(&dir).unwrap();
     rec.config.critic.hidden = 8;
@@ -244,7 +198,7 @@ fn corrupt_checkpoint_and_unknown_task_give_clear_errors() {
         .unwrap_err()
         .to_string();
     assert!(
-        msg.contains("q1.l0") && msg.contains("16") && msg.contains('8'),
+        msg.contains("config.critic.hidden") && msg.contains("16") && msg.contains('8'),
         "{msg}"
     );
     // run.json naming a task that does not exist (a typed record cannot hold one).

@@ -8,6 +8,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm_envs::{TaskId, make};
 
+/// The most episodes `rfm envs check` rolls out (about 10⁸ steps, hours of one core).
+pub const MAX_CHECK_EPISODES: u64 = 100_000;
+
 /// The `rfm envs` subcommands.
 #[derive(Subcommand)]
 pub enum EnvsCommand {
@@ -22,9 +25,9 @@ pub enum EnvsCommand {
     Check {
         /// Task name, e.g. cheetah-run (see `rfm envs list`).
         task: TaskId,
-        /// Number of episodes.
-        #[arg(long, default_value_t = 5)]
-        episodes: usize,
+        /// Number of episodes (1 to 100 000).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=MAX_CHECK_EPISODES))]
+        episodes: u64,
         /// Seed of the ChaCha8 stream used for initial states and actions.
         #[arg(long, default_value_t = 0)]
         seed: u64,
@@ -85,8 +88,9 @@ fn list(json: bool) -> Result<()> {
     Ok(())
 }
 
-fn check(task: TaskId, episodes: usize, seed: u64) -> Result<()> {
-    anyhow::ensure!(episodes > 0, "--episodes must be at least 1, got 0");
+fn check(task: TaskId, episodes: u64, seed: u64) -> Result<()> {
+    // Bounded by the argument parser: a `usize` on every supported target.
+    let episodes = usize::try_from(episodes)?;
     let mut env = make(task);
     let spec = env.spec();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -6,6 +6,7 @@ use clap::Args;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rfm::checkpoint::Checkpoint;
+use rfm::config::check::MAX_EVAL_EPISODES;
 use rfm::rl::build::build_agent;
 use rfm::rl::evaluate::evaluate;
 use rfm::run::state::record_of;
@@ -16,9 +17,9 @@ pub struct EvalArgs {
     /// `agent.safetensors` or `checkpoint.safetensors` of a run.
     #[arg(long)]
     pub checkpoint: PathBuf,
-    /// Episodes (default: the run's `schedule.eval_episodes`).
-    #[arg(long)]
-    pub episodes: Option<usize>,
+    /// Episodes, 1 to 1000 (default: the run's `schedule.eval_episodes`).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=MAX_EVAL_EPISODES))]
+    pub episodes: Option<u64>,
     /// Seed of the sampler noise.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -40,9 +41,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         &mut ChaCha8Rng::seed_from_u64(0),
     );
     agent.load(&c)?;
+    // Bounded by the argument parser (and, for the record's value, by its validation).
     let episodes = args
         .episodes
-        .unwrap_or(record.config.schedule.eval_episodes);
+        .map_or(record.config.schedule.eval_episodes, |n| n as usize);
     let res = evaluate(
         agent.as_mut(),
         task,

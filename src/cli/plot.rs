@@ -41,7 +41,8 @@ pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
     std::fs::write(
         &args.out,
         render_svg("evaluation return", "environment steps", "return", &series),
-    )?;
+    )
+    .map_err(|e| anyhow::anyhow!("writing the plot {}: {e}", args.out.display()))?;
     println!("wrote {}", args.out.display());
     Ok(())
 }

@@ -1,14 +1,19 @@
 //! `rfm train`: run an algorithm on a task and write the run directory.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use rfm::config::source::read_config_file;
 use rfm::config::{Algo, Preset, TrainConfig};
 use rfm::rl::trainer::{TrainOptions, resume_observed, train_observed};
+use rfm::run::StopRequest;
 use rfm::run::csv_log::read_csv;
 use rfm::run::files;
 use rfm::run::record::{GIT_COMMIT, RunRecord, unix_now};
+use rfm::run::stop::{exit_status, signal_name};
+use rfm::run::threads::resolve_threads;
 use rfm_envs::TaskId;
 
 use super::ascii_plot::ascii_plot;
@@ -39,12 +44,17 @@ pub struct TrainArgs {
     /// Run directory.
     #[arg(long, default_value = "runs/latest")]
     pub out: PathBuf,
-    /// Continue the killed run in this directory (all other options come from its run.json).
-    #[arg(long, conflicts_with_all = ["config", "steps"])]
+    /// Continue the stopped run in this directory (every setting comes from its run.json and
+    /// checkpoint, so the flags that would change them are refused with it).
+    #[arg(long, conflicts_with_all = ["config", "steps", "task", "algo", "seed", "preset", "out", "overwrite"])]
     pub resume: Option<PathBuf>,
-    /// Worker threads (0 = all cores). Runs are identical only at equal thread counts.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
+    /// Replace the run already in --out (its files are deleted first).
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Worker threads (0 = all cores, at most 1024). Runs are identical only at equal thread
+    /// counts; with --resume the default is the run's own count.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Hide the progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -63,7 +73,9 @@ impl TrainArgs {
             config: None,
             out: PathBuf::from("runs/demo"),
             resume: None,
-            threads: 0,
+            // The demo's own directory: a second `cargo run` replays the same seeded run.
+            overwrite: true,
+            threads: None,
             quiet: false,
         }
     }
@@ -77,8 +89,7 @@ pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunR
     let task = args.task;
     let mut config = TrainConfig::preset(args.algo, args.preset);
     if let Some(path) = &args.config {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading config {}", path.display()))?;
+        let text = read_config_file(path)?;
         config = config
             .overlay_toml(&text)
             .with_context(|| format!("in config file {}", path.display()))?;
@@ -95,8 +106,7 @@ pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunR
     if let Some(steps) = args.steps {
         config.schedule.total_steps = steps;
     }
-    config.validate()?;
-    Ok(RunRecord {
+    let record = RunRecord {
         task,
         seed: args.seed,
         preset: format!("{:?}", args.preset).to_lowercase(),
@@ -106,32 +116,46 @@ pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunR
         git_commit: GIT_COMMIT.to_string(),
         scalar: "f32".into(),
         started_unix: unix_now(),
-    })
+    };
+    record.validate()?;
+    Ok(record)
 }
 
-/// Runs `rfm train`; returns the final evaluation return.
+/// Runs `rfm train`; returns the process's exit status (`128 + signal` when stopped by
+/// SIGINT/SIGTERM after writing a checkpoint).
 ///
 /// # Errors
 /// Any [`rfm::rl::trainer::TrainError`] or argument error.
-pub fn run(args: &TrainArgs) -> anyhow::Result<f64> {
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
+pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
+    let resumed = match &args.resume {
+        Some(dir) => Some(RunRecord::read(dir).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let threads = match (&resumed, args.threads) {
+        (Some(r), Some(t)) if resolve_threads(t, "--threads")? != r.threads => bail!(
+            "--threads {t}: the run in {} was recorded with {} threads and reproduces only at that count; omit --threads",
+            args.resume
+                .as_ref()
+                .map_or_else(String::new, |d| d.display().to_string()),
+            r.threads
+        ),
+        (Some(r), _) => r.threads,
+        (None, t) => resolve_threads(t.unwrap_or(0), "--threads")?,
     };
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build_global();
-    let options = TrainOptions { halt_after: None };
-    let (dir, record) = match &args.resume {
-        Some(dir) => {
+    let options = TrainOptions {
+        halt_after: None,
+        overwrite: args.overwrite,
+        stop: Some(StopRequest::on_termination_signals()?),
+    };
+    let (dir, record) = match (&args.resume, resumed) {
+        (Some(dir), Some(record)) => {
             eprintln!("resuming {}", dir.display());
-            (
-                dir.clone(),
-                RunRecord::read(dir).map_err(anyhow::Error::msg)?,
-            )
+            (dir.clone(), record)
         }
-        None => {
+        _ => {
             let record = record_from_args(args, threads)?;
             eprintln!(
                 "training {} on {} (seed {}, preset {}, {} steps, {} threads) → {}",
@@ -156,6 +180,20 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<f64> {
     } else {
         train_observed(&dir, &record, &options, &mut progress)?
     };
+    if let Some(stop) = outcome.signal {
+        eprintln!(
+            "stopped by {} after {} steps{}; continue with:\n  rfm train --resume {}",
+            signal_name(stop.signal),
+            outcome.steps,
+            if stop.mid_episode {
+                " (mid-episode: the resumed run starts a new episode there)"
+            } else {
+                ""
+            },
+            dir.display()
+        );
+        return Ok(ExitCode::from(exit_status(stop.signal)));
+    }
     // The whole run's curve, including the evaluations before a resume.
     let (_, rows) = read_csv(&dir.join(files::EVAL_CSV)).map_err(anyhow::Error::msg)?;
     let pts: Vec<(f64, f64)> = rows.iter().map(|r| (r[0], r[1])).collect();
@@ -183,5 +221,5 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<f64> {
         files::CHECKPOINT,
         files::CURVE_SVG
     );
-    Ok(last)
+    Ok(ExitCode::SUCCESS)
 }

@@ -2,8 +2,20 @@
 //! the chosen algorithm and preset, parsed with `deny_unknown_fields`, then every numeric
 //! setting is range-checked; every error names the key, the value and what is allowed.
 
+use std::path::PathBuf;
+
 use super::coefficient::Coefficient;
 use super::settings::TrainConfig;
+use super::source::{line_column, shorten, shorten_quoted};
+
+/// The most evaluation episodes (`schedule.eval_episodes`, `rfm eval --episodes`): each is a
+/// live env stepped in parallel.
+pub const MAX_EVAL_EPISODES: u64 = 1000;
+
+/// The allowed temperatures (λ, SAC's initial α): f32's normal range, so that `1/λ` and the
+/// embedding of λ stay finite in the networks' precision. Near the bottom of the range `Q/λ`
+/// can still overflow for large `|Q|`; the run then stops with the non-finite-loss error.
+pub const TEMPERATURE_RANGE: (f64, f64) = (f32::MIN_POSITIVE as f64, f32::MAX as f64);
 
 impl TrainConfig {
     /// Layers a TOML document over `self`: keys in the file replace the defaults, unknown keys
@@ -11,13 +23,32 @@ impl TrainConfig {
     ///
     /// [`validate`]: TrainConfig::validate
     pub fn overlay_toml(&self, text: &str) -> Result<Self, ConfigError> {
-        let file: toml::Table =
-            toml::from_str(text).map_err(|e| ConfigError::Parse(e.message().to_string()))?;
+        let file: toml::Table = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
+            ConfigError::Parse {
+                line,
+                column,
+                message: shorten_quoted(e.message()),
+            }
+        })?;
         let mut base = toml::Table::try_from(self).expect("a config always serialises");
         merge_sections(&mut base, file);
-        let text = toml::to_string(&base).expect("a table always serialises");
-        let merged: TrainConfig =
-            toml::from_str(&text).map_err(|e| ConfigError::Parse(locate(&text, &e)))?;
+        let merged_text = toml::to_string(&base).expect("a table always serialises");
+        let merged: TrainConfig = toml::from_str(&merged_text).map_err(|e| {
+            // The error points into the merged document; report the key in the user's file.
+            let (section, key) = key_at(&merged_text, &e);
+            let (line, column) = find_key(text, section.as_deref(), key.as_deref());
+            let name = match (section, key) {
+                (Some(s), Some(k)) => format!("{s}.{k}: "),
+                (None, Some(k)) | (Some(k), None) => format!("{k}: "),
+                (None, None) => String::new(),
+            };
+            ConfigError::Parse {
+                line,
+                column,
+                message: shorten_quoted(&format!("{}{}", shorten(&name), e.message())),
+            }
+        })?;
         merged.validate()?;
         Ok(merged)
     }
@@ -47,7 +78,12 @@ impl TrainConfig {
             });
         }
         check_u("schedule.eval_every", s.eval_every, 1, u64::MAX)?;
-        check_u("schedule.eval_episodes", s.eval_episodes as u64, 1, 1000)?;
+        check_u(
+            "schedule.eval_episodes",
+            s.eval_episodes as u64,
+            1,
+            MAX_EVAL_EPISODES,
+        )?;
         check_u("schedule.log_every", s.log_every, 1, u64::MAX)?;
         check_u("schedule.checkpoint_every", s.checkpoint_every, 1, u64::MAX)?;
         let c = &self.critic;
@@ -81,11 +117,12 @@ impl TrainConfig {
             Open(f64::MAX),
         )?;
         let p = &self.sampler;
+        let (t_lo, t_hi) = TEMPERATURE_RANGE;
         check_f(
             "sampler.temperature",
             p.temperature,
-            Open(0.0),
-            Open(f64::MAX),
+            Closed(t_lo),
+            Closed(t_hi),
         )?;
         check_u("sampler.steps", p.steps as u64, 1, 1000)?;
         check_f("sampler.t_min", p.t_min, Open(0.0), Open(0.5))?;
@@ -105,7 +142,7 @@ impl TrainConfig {
         check_f("estimator.ridge", e.ridge, Closed(0.0), Open(f64::MAX))?;
         check_f("estimator.clip", e.clip, Closed(0.0), Open(f64::MAX))?;
         let q = &self.sac;
-        check_f("sac.init_alpha", q.init_alpha, Open(0.0), Open(f64::MAX))?;
+        check_f("sac.init_alpha", q.init_alpha, Closed(t_lo), Closed(t_hi))?;
         check_f("sac.alpha_lr", q.alpha_lr, Open(0.0), Closed(1.0))?;
         check_f(
             "sac.target_entropy_per_dim",
@@ -120,9 +157,35 @@ impl TrainConfig {
 /// A rejected configuration.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ConfigError {
-    /// The TOML does not parse, has an unknown key or a value of the wrong type.
-    #[error("config: {0}")]
-    Parse(String),
+    /// The TOML does not parse, has an unknown key or a value of the wrong type; the place is
+    /// in the user's file (line 1, column 1 when the key cannot be found there).
+    #[error("config: line {line}, column {column}: {message}")]
+    Parse {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// What is wrong (long values cut).
+        message: String,
+    },
+    /// A configuration file that is not read: missing, not a regular file, too large.
+    #[error("config file {path}: {reason}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The run would need more memory than the machine has.
+    #[error(
+        "config: the run needs about {needed}, more than this machine's {available}; lower estimator.samples, schedule.batch_size, sampler.particles_train, the network widths or schedule.replay_capacity"
+    )]
+    Memory {
+        /// The estimate, by part.
+        needed: String,
+        /// The machine's memory.
+        available: String,
+    },
     /// A value is outside its allowed range.
     #[error("config: {key} = {value} is out of range; allowed: {allowed}")]
     OutOfRange {
@@ -132,25 +195,52 @@ pub enum ConfigError {
     },
 }
 
-/// The error message prefixed with the offending `section.key = value` of the merged document.
-fn locate(text: &str, e: &toml::de::Error) -> String {
+/// The section and key of the merged document's line that `e` points at.
+fn key_at(text: &str, e: &toml::de::Error) -> (Option<String>, Option<String>) {
     let Some(span) = e.span() else {
-        return e.message().to_string();
+        return (None, None);
     };
-    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[span.start..]
-        .find('\n')
-        .map_or(text.len(), |i| span.start + i);
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = text[line_start..line_end].trim();
+    if line.starts_with('[') {
+        let name = line.trim_matches(|c| c == '[' || c == ']').to_string();
+        return (Some(name), None);
+    }
     let section = text[..line_start]
         .lines()
         .rev()
         .find(|l| l.starts_with('['))
         .map(|l| l.trim_matches(|c| c == '[' || c == ']').to_string());
-    match section {
-        Some(sec) if !line.starts_with('[') => format!("{sec}.{line}: {}", e.message()),
-        _ => format!("{line}: {}", e.message()),
+    let key = line.split('=').next().map(|k| k.trim().to_string());
+    (section, key)
+}
+
+/// Line and column of `section.key` (or of the section, or of a top-level key) in the user's
+/// file; (1, 1) when it cannot be found (e.g. the error is about a default value).
+fn find_key(text: &str, section: Option<&str>, key: Option<&str>) -> (usize, usize) {
+    let Ok(doc) = toml::de::DeTable::parse(text) else {
+        return (1, 1);
+    };
+    fn entry<'a, 'i>(
+        table: &'a toml::de::DeTable<'i>,
+        name: &str,
+    ) -> Option<(usize, &'a toml::de::DeValue<'i>)> {
+        table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == name)
+            .map(|(k, v)| (k.span().start, v.get_ref()))
     }
+    let found = match (section, key) {
+        (Some(sec), Some(k)) => entry(doc.get_ref(), sec).and_then(|(at, v)| match v {
+            toml::de::DeValue::Table(t) => entry(t, k).map(|(a, _)| a).or(Some(at)),
+            _ => Some(at),
+        }),
+        (Some(name), None) | (None, Some(name)) => entry(doc.get_ref(), name).map(|(a, _)| a),
+        (None, None) => None,
+    };
+    found.map_or((1, 1), |at| line_column(text, at))
 }
 
 /// Merges `over` into `base` one level deep: a section (`[critic]`) merges key by key; a

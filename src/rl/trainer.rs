@@ -22,9 +22,11 @@ use super::observer::Observer;
 use super::replay::ReplayBuffer;
 use crate::checkpoint::{Checkpoint, CheckpointError};
 use crate::run::csv_log::CsvLog;
+use crate::run::directory::{prepare_new_run, remove_stale_temporaries};
 use crate::run::files;
 use crate::run::record::RunRecord;
-use crate::run::state::{LoopState, load_state, save_agent, save_state};
+use crate::run::state::{LoopState, load_state, record_of, save_agent, save_state};
+use crate::run::{RunDirError, RunLock, StopRequest};
 use crate::transition::Batch;
 
 /// Options that do not change the result of a run.
@@ -32,6 +34,10 @@ use crate::transition::Batch;
 pub struct TrainOptions {
     /// Stop (as if killed) right after this many env steps; for tests of `--resume`.
     pub halt_after: Option<u64>,
+    /// Start a new run even where one exists, deleting its files (`--overwrite`).
+    pub overwrite: bool,
+    /// When set (by SIGINT/SIGTERM), finish the step, checkpoint and return.
+    pub stop: Option<StopRequest>,
 }
 
 /// A failed run.
@@ -73,6 +79,9 @@ pub enum TrainError {
     /// The policy produced an action the env rejects.
     #[error("env rejected an action: {0}")]
     Action(String),
+    /// The run directory is in use, holds another run, or cannot be prepared.
+    #[error(transparent)]
+    RunDir(#[from] RunDirError),
 }
 
 /// What a finished (or halted) run reports.
@@ -87,6 +96,19 @@ pub struct TrainOutcome {
     pub updates: u64,
     /// True when stopped by `halt_after`.
     pub halted: bool,
+    /// The signal that stopped the run (a checkpoint of the last step was written).
+    pub signal: Option<SignalStop>,
+}
+
+/// A run stopped by SIGINT/SIGTERM after checkpointing its last step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignalStop {
+    /// The signal number.
+    pub signal: i32,
+    /// Whether the step was inside an episode: the resumed run then starts a new episode at
+    /// that step (a correct continuation, not bit-identical to an uninterrupted run); at an
+    /// episode end it is bit-identical.
+    pub mid_episode: bool,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
@@ -138,9 +160,19 @@ pub fn train_observed(
     observer: &mut dyn Observer,
 ) -> Result<TrainOutcome, TrainError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let lock = take_directory(dir)?;
+    prepare_new_run(dir, &files::ALL, options.overwrite)?;
     record.write(dir).map_err(io(dir))?;
-    let _ = std::fs::remove_file(dir.join(files::CHECKPOINT));
-    run(dir, record, None, options, observer)
+    run(dir, record, None, options, observer, lock)
+}
+
+/// Locks `dir` for this process and removes the temporary files of killed writes.
+fn take_directory(dir: &Path) -> Result<RunLock, TrainError> {
+    let lock = RunLock::acquire(dir)?;
+    for p in remove_stale_temporaries(dir)? {
+        eprintln!("removed the stale temporary file {}", p.display());
+    }
+    Ok(lock)
 }
 
 /// Continues the run in `dir` from its last checkpoint (or from the start if it has none),
@@ -161,6 +193,13 @@ pub fn resume_observed(
     options: &TrainOptions,
     observer: &mut dyn Observer,
 ) -> Result<TrainOutcome, TrainError> {
+    if !dir.is_dir() {
+        return Err(TrainError::Resume {
+            dir: dir.to_path_buf(),
+            reason: "no such run directory".into(),
+        });
+    }
+    let lock = take_directory(dir)?;
     let record = RunRecord::read(dir).map_err(|reason| TrainError::Resume {
         dir: dir.to_path_buf(),
         reason,
@@ -171,7 +210,18 @@ pub fn resume_observed(
     } else {
         None
     };
-    run(dir, &record, c, options, observer)
+    if let Some(c) = &c {
+        // The checkpoint carries its own record: run.json must agree with it field by field.
+        if let Some((field, json, inner)) = record.first_difference(&record_of(c)?) {
+            return Err(TrainError::Resume {
+                dir: dir.to_path_buf(),
+                reason: format!(
+                    "run.json and the checkpoint's own record disagree on `{field}`: run.json has {json}, the checkpoint {inner}; restore run.json or start a new run"
+                ),
+            });
+        }
+    }
+    run(dir, &record, c, options, observer, lock)
 }
 
 fn run(
@@ -180,6 +230,7 @@ fn run(
     checkpoint: Option<Checkpoint>,
     options: &TrainOptions,
     observer: &mut dyn Observer,
+    _lock: RunLock,
 ) -> Result<TrainOutcome, TrainError> {
     let task = record.task;
     let cfg = &record.config;
@@ -338,6 +389,32 @@ fn run(
                 steps: st.step,
                 updates: st.updates,
                 halted: true,
+                signal: None,
+            });
+        }
+        if let Some(sig) = options.stop.as_ref().and_then(StopRequest::requested) {
+            // The step is done; its state is saved whole. Mid-episode, the resumed run starts
+            // a new episode here (the cut episode's last transition stays non-terminal, as at a
+            // time limit), so it continues correctly but not bit-identically.
+            if let Some(p) = agent.first_non_finite() {
+                return Err(TrainError::NonFinite {
+                    step: st.step,
+                    update: st.updates,
+                    what: format!("parameter {p} (not saved, so the last good checkpoint stays)"),
+                    checkpoint: kept,
+                });
+            }
+            save_state(&ckpt_path, record, &[agent.as_ref(), &replay], &st)?;
+            save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
+            return Ok(TrainOutcome {
+                evals,
+                steps: st.step,
+                updates: st.updates,
+                halted: true,
+                signal: Some(SignalStop {
+                    signal: sig,
+                    mid_episode: !needs_reset,
+                }),
             });
         }
     }
@@ -348,5 +425,6 @@ fn run(
         steps: st.step,
         updates: st.updates,
         halted: false,
+        signal: None,
     })
 }

@@ -83,7 +83,7 @@ pub fn record_of(c: &Checkpoint) -> Result<RunRecord, CheckpointError> {
             path: c.path().to_owned(),
             reason: "metadata `run_record` is missing (not an rfm training checkpoint)".into(),
         })?;
-    serde_json::from_str(text).map_err(|e| CheckpointError::CorruptHeader {
+    RunRecord::from_json(text).map_err(|e| CheckpointError::CorruptHeader {
         path: c.path().to_owned(),
         reason: format!("metadata `run_record` is not a valid run record: {e}"),
     })
