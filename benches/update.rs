@@ -1,7 +1,7 @@
 //! One full gradient update (critic + actor, everything the authors' `_fused_update` does) at
 //! the `paper` and `cpu` presets, and one SAC update, on cheetah-run's shapes (17-d
-//! observation, 6-d action), the task of the authors' timing (RFM_REFERENCE: 0.445 s per rfm
-//! update and 6.8 ms per SAC update with JAX on this machine kind).
+//! observation, 6-d action), the task of the authors' timing (their JAX code on this machine kind:
+//! 0.445 s per rfm update, 6.8 ms per SAC update; `paper-notes/reference-setup.md`).
 //!
 //! Run (short, the machine is shared):
 //! `cargo bench --bench update -- --warm-up-time 2 --measurement-time 10`

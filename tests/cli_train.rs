@@ -1,5 +1,6 @@
 //! `rfm train`: the binary writes the whole run directory, including the SVG learning curve
-//! that the CLI (not the library's training loop) draws from `eval.csv`.
+//! that the CLI (not the library's training loop) draws from `eval.csv`, and a run record
+//! whose git commit is the build's, even when run outside the checkout.
 
 use std::process::Command;
 
@@ -20,7 +21,9 @@ fn cli_train_writes_run_directory_with_learning_curve() {
     )
     .unwrap();
     let out = dir.join("run");
+    // Run from outside the checkout: the commit must come from the build, not the cwd.
     let status = Command::new(env!("CARGO_BIN_EXE_rfm"))
+        .current_dir(&dir)
         .args(["train", "--task", "pendulum-swingup", "--steps", "200"])
         .args(["--threads", "1", "--quiet", "--config"])
         .arg(&config)
@@ -45,5 +48,16 @@ fn cli_train_writes_run_directory_with_learning_curve() {
         svg.contains("rfm pendulum-swingup seed 0"),
         "labelled series"
     );
+    let record = rfm::run::record::RunRecord::read(&out).unwrap();
+    let in_checkout = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".git")
+        .exists();
+    if in_checkout {
+        assert_eq!(record.git_commit.len(), 12, "{}", record.git_commit);
+        assert!(record.git_commit.chars().all(|c| c.is_ascii_hexdigit()));
+    } else {
+        assert_eq!(record.git_commit, "unknown");
+    }
+    assert_eq!(record.git_commit, rfm::run::record::GIT_COMMIT);
     std::fs::remove_dir_all(&dir).unwrap();
 }

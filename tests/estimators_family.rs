@@ -1,5 +1,5 @@
 //! Each building block of the family against a direct per-sample re-computation in the test
-//! (rfm-math §3, §4, §7): weights and samples are read back from the estimator, everything
+//! (paper-notes/math-outline.md §3, §4, §7): weights and samples are read back from the estimator, everything
 //! else (∇ log p_1, s_0, s_1, the sums, the plug-in formula) is recomputed here from AnalyticQ.
 
 #[path = "common/seeded.rs"]

@@ -1,4 +1,4 @@
-//! rfm-math §7–§8: Gaussian closed forms on all three paths, the zero-variance control
+//! paper-notes/math-outline.md §7–§8: Gaussian closed forms on all three paths, the zero-variance control
 //! variate, the plug-in coefficient, and the variance ordering at the optimum.
 
 #[path = "common/seeded.rs"]

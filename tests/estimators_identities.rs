@@ -1,4 +1,4 @@
-//! Exact identities of the family on the same samples (rfm-math §3–§5), on every path.
+//! Exact identities of the family on the same samples (paper-notes/math-outline.md §3–§5), on every path.
 
 #[path = "common/seeded.rs"]
 mod seeded;

@@ -1,4 +1,4 @@
-//! rfm-math §6: the prior methods, written in their authors' own form (src/estimators/prior),
+//! paper-notes/math-outline.md §6: the prior methods, written in their authors' own form (src/estimators/prior),
 //! are members of the RFM family. Each test compares two independent code paths on the same
 //! samples; the tolerance is round-off (`ROUNDOFF_RELATIVE`, see its derivation).
 

@@ -1,4 +1,4 @@
-//! rfm-math §8: the 1-D tanh-latent posterior mean by our own quadrature and by SNIS.
+//! paper-notes/math-outline.md §8: the 1-D tanh-latent posterior mean by our own quadrature and by SNIS.
 
 use rfm::audit::quadrature::{
     check_tanh_quadrature_reference, check_tanh_quadrature_snis, tanh_posterior_by_quadrature,
@@ -13,7 +13,7 @@ fn rfm_claim_tanh_quadrature_matches_published_values() {
 
 #[test]
 fn rfm_claim_tanh_quadrature_snis_members_agree_with_quadrature() {
-    // K = 2·10⁵ as in rfm-math §8; the tolerance is derived inside the check.
+    // K = 2·10⁵ as in paper-notes/math-outline.md §8; the tolerance is derived inside the check.
     for outcome in check_tanh_quadrature_snis(200_000, 7) {
         assert!(outcome.passed(), "{outcome:?}");
     }

@@ -6,8 +6,8 @@ mod seeded;
 
 mod common;
 
-use common::strategies::interior_time;
-use common::tolerance::{PATH_DERIVATIVE_RELATIVE, PATH_DERIVATIVE_STEP};
+use common::strategies::{any_path, interior_time};
+use common::tolerance::{PATH_DERIVATIVE_RELATIVE, PATH_DERIVATIVE_STEP, PATH_ROUND_TRIP_RELATIVE};
 use proptest::prelude::*;
 use rfm::paths::{LinearPath, PathKind, ProbabilityPath, VePath, VpPath};
 
@@ -47,6 +47,29 @@ proptest! {
     fn rfm_eq_path_ve_derivatives_match_finite_differences(t in interior_time()) {
         let err = derivative_error(&PathKind::Ve(VePath::default()), t);
         prop_assert!(err <= PATH_DERIVATIVE_RELATIVE, "t = {t}: {err}");
+    }
+
+    #[test]
+    fn rfm_eq_path_interpolation_is_the_affine_point_and_inverts_by_reverse_sampling(
+        path in any_path(),
+        t in interior_time(),
+        x_1 in -3.0f64..3.0,
+        x_0 in -3.0f64..3.0,
+    ) {
+        let c = path.coefficients(t);
+        let x_t = c.interpolate(x_1, x_0);
+        prop_assert_eq!(x_t, c.alpha_t * x_1 + c.beta_t * x_0);
+        // In f32 it is the same two products and one sum, rounded once each.
+        let x_t32 = c.interpolate(x_1 as f32, x_0 as f32);
+        prop_assert_eq!(x_t32, c.alpha_t as f32 * x_1 as f32 + c.beta_t as f32 * x_0 as f32);
+        // Reverse sampling undoes it: x_1 = (x_t − β_t x_0)/α_t, an affine round trip (rounding
+        // only, relative to the largest term |x_0| β_t/α_t ≤ 3/α_t).
+        let back = (x_t - c.beta_t * x_0) / c.alpha_t;
+        let bound = PATH_ROUND_TRIP_RELATIVE * (1.0 + 3.0 / c.alpha_t);
+        prop_assert!((back - x_1).abs() <= bound, "{back} vs {x_1}");
+        // The end points: data at α = 1, β = 0 and noise at α = 0, β = 1.
+        let data = rfm::paths::PathCoefficients { alpha_t: 1.0, beta_t: 0.0, alpha_dot_t: 0.0, beta_dot_t: 0.0 };
+        prop_assert_eq!(data.interpolate(x_1, x_0), x_1);
     }
 
     #[test]

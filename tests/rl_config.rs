@@ -78,7 +78,7 @@ fn toml_overlay_replaces_only_given_keys() {
     assert_eq!(c.estimator.coefficient, Coefficient::Fixed(0.25));
     assert_eq!(
         c.sampler.integrator,
-        rfm::config::settings::Integrator::Heun
+        rfm::policies::flow_sampler::OdeMethod::Heun
     );
     assert_eq!(c.critic, base.critic);
     let c = base

@@ -100,7 +100,7 @@ impl Case {
         Array2::from_shape_fn((self.states, self.dim), |_| {
             let x_1: f64 = rng.random_range(-1.0..1.0);
             let x_0: f64 = rng.sample(StandardNormal);
-            c.alpha_t * x_1 + c.beta_t * x_0
+            c.interpolate(x_1, x_0)
         })
     }
 

@@ -16,15 +16,15 @@ use crate::estimators::{
 };
 use crate::paths::{LinearPath, ProbabilityPath};
 
-/// The fixed problem of rfm-math §8.
+/// The fixed problem of paper-notes/math-outline.md §8.
 pub const TANH_T: f64 = 0.3;
 /// `u_t`.
 pub const TANH_U_T: f64 = 0.4;
 /// λ.
 pub const TANH_TEMPERATURE: f64 = 0.1;
-/// Published `E[u_1 | u_t]` (5 decimals).
+/// Reference `E[u_1 | u_t]` (5 decimals, paper-notes/math-outline.md §8).
 pub const TANH_PUBLISHED_MU_1: f64 = 0.75716;
-/// Published velocity (5 decimals).
+/// Reference velocity (5 decimals, paper-notes/math-outline.md §8).
 pub const TANH_PUBLISHED_VELOCITY: f64 = 0.51023;
 
 /// `Q(a) = −(a − 0.6)²` as an analytic Q (`H = 2`).

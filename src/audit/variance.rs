@@ -52,7 +52,7 @@ pub fn variance_table(samples_per_state: usize, repetitions: usize, seed: u64) -
             let d = q.dim();
             // A fixed x_t near the bulk: x_1 = 0.4·(1, −1, …), x_0 = 0.5·(1, 1, …).
             let x_row: Vec<f64> = (0..d)
-                .map(|j| c.alpha_t * 0.4 * if j % 2 == 0 { 1.0 } else { -1.0 } + c.beta_t * 0.5)
+                .map(|j| c.interpolate(0.4 * if j % 2 == 0 { 1.0 } else { -1.0 }, 0.5))
                 .collect();
             let x_t = Array2::from_shape_fn((repetitions, d), |(_, j)| x_row[j]);
             let mut noise = Array2::zeros((repetitions * samples_per_state, d));

@@ -11,7 +11,7 @@ use rfm::rl::trainer::{TrainOptions, resume_observed, train_observed};
 use rfm::run::StopRequest;
 use rfm::run::csv_log::read_csv;
 use rfm::run::files;
-use rfm::run::record::{RunRecord, git_commit, unix_now};
+use rfm::run::record::{GIT_COMMIT, RunRecord, unix_now};
 use rfm::run::stop::{exit_status, signal_name};
 use rfm::run::threads::resolve_threads;
 use rfm_envs::TaskId;
@@ -113,7 +113,7 @@ pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunR
         config,
         threads,
         rfm_version: env!("CARGO_PKG_VERSION").to_string(),
-        git_commit: git_commit(),
+        git_commit: GIT_COMMIT.to_string(),
         scalar: "f32".into(),
         started_unix: unix_now(),
     };

@@ -12,7 +12,7 @@ pub enum Pooling {
     Isotropic,
 }
 
-/// The coefficient of the Stein control variate in the posterior-mean estimator (rfm-math §4).
+/// The coefficient of the Stein control variate in the posterior-mean estimator (paper-notes/math-outline.md §4).
 ///
 /// In TOML: `coefficient = "eta-zero"`, `"eta-one"`, `{ fixed = 0.5 }` or
 /// `{ optimal = "per-dimension" }` / `{ optimal = "isotropic" }`.

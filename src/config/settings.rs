@@ -1,7 +1,7 @@
 //! Typed training configuration: one struct per part, `Default` = the authors' settings.
 //!
-//! Every field documents its meaning, default and source (RFM_REFERENCE §2 = the authors'
-//! public JAX code, `configs/default.yaml` + `configs/rfm.yaml`). Files are TOML, layered on
+//! Every field documents its meaning, default and source (the authors' public JAX code,
+//! `configs/default.yaml` + `configs/rfm.yaml`, key by key in `paper-notes/reference-setup.md`). Files are TOML, layered on
 //! top of the defaults of the chosen algorithm and preset, parsed with `deny_unknown_fields`
 //! and then range-checked by [`TrainConfig::validate`], whose errors name the key, the value
 //! and what is allowed.
@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::algo::Algo;
 use super::coefficient::Coefficient;
+use crate::policies::diffusion_sampler::DiffusionMethod;
+use crate::policies::flow_sampler::OdeMethod;
 
 /// The whole configuration of a training run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,26 +94,6 @@ pub struct ActorConfig {
     pub max_grad_norm: f64,
 }
 
-/// Which ODE integrator the flow policy uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Integrator {
-    /// Explicit Euler (authors' choice).
-    Euler,
-    /// Heun's second-order method (two velocity evaluations per step).
-    Heun,
-}
-
-/// Which reverse-time sampler the VP diffusion policy uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DiffusionSampler {
-    /// Ancestral DDPM steps (stochastic).
-    Ddpm,
-    /// Deterministic DDIM steps (η_DDIM = 0).
-    Ddim,
-}
-
 /// Policy sampling: particles, steps, temperature.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -129,12 +111,12 @@ pub struct SamplerConfig {
     /// Particles per state in evaluation (argmax Q). Default 32.
     pub particles_eval: usize,
     /// ODE integrator of the flow policy. Default Euler.
-    pub integrator: Integrator,
+    pub integrator: OdeMethod,
     /// Sampler of the VP diffusion policy (qne). Default DDIM.
-    pub diffusion: DiffusionSampler,
+    pub diffusion: DiffusionMethod,
 }
 
-/// Where the actor's training points `x_t` come from.
+/// Where the actor's training points `x_t` come from (the generative agent's endpoint `u_1`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Proposal {
@@ -223,8 +205,8 @@ impl Default for SamplerConfig {
             particles_act: 32,
             particles_train: 32,
             particles_eval: 32,
-            integrator: Integrator::Euler,
-            diffusion: DiffusionSampler::Ddim,
+            integrator: OdeMethod::Euler,
+            diffusion: DiffusionMethod::Ddim,
         }
     }
 }

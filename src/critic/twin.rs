@@ -3,7 +3,7 @@
 //! - Each `Q_i` regresses on `y = r + γ (1 − terminated) min_i Q̄_i(s', a')` with its own Adam and
 //!   its own global-norm clip (the authors clip inside a vmap, i.e. per critic).
 //! - Everywhere else (particle selection, the estimator's weights and gradients) Q means
-//!   `min(Q_1, Q_2)` of the online critics (RFM_REFERENCE §3).
+//!   `min(Q_1, Q_2)` of the online critics (authors' `rfm.py`, `paper-notes/reference-setup.md`).
 
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1};
 use rand::Rng;
@@ -15,7 +15,7 @@ use crate::autodiff::Tape;
 use crate::checkpoint::state_io::{load_adam, save_adam};
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
 use crate::nn::Params;
-use crate::optim::{Adam, AdamConfig, clip_grad_norm, global_grad_norm, polyak_update};
+use crate::optim::{Adam, AdamConfig, polyak_update};
 use crate::transition::Batch;
 
 /// Settings of the twin critics (from [`crate::config::settings::CriticConfig`]).
@@ -193,15 +193,14 @@ impl<T: Scalar> TwinCritic<T> {
             for (g, v) in self.grads.values_mut().iter_mut().zip(&vars) {
                 g.assign(&tape.grad(*v).expect("parameter leaf has a gradient"));
             }
-            let norm = if self.settings.max_grad_norm > 0.0 {
-                clip_grad_norm(&mut self.grads, self.settings.max_grad_norm)
-            } else {
-                global_grad_norm(&self.grads)
-            };
+            let norm = self.adam[i].clip_and_step(
+                &mut self.online[i],
+                &mut self.grads,
+                self.settings.max_grad_norm,
+            );
             if i == 0 {
                 m.grad_norm = norm;
             }
-            self.adam[i].step(&mut self.online[i], &self.grads);
             m.loss += 0.5 * loss_v;
         }
         for i in 0..2 {

@@ -26,12 +26,12 @@ use crate::paths::{PathCoefficients, ProbabilityPath};
 /// What the estimator computes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EstimatorConfig {
-    /// K, reverse samples per state. Default 100 (authors' code, rfm-math §9).
+    /// K, reverse samples per state. Default 100 (authors' code, paper-notes/reference-setup.md).
     pub samples_per_state: usize,
-    /// The log-target. Default: tanh latent, λ = 0.02 (authors' code, rfm-math §9).
+    /// The log-target. Default: tanh latent, λ = 0.02 (authors' code, paper-notes/reference-setup.md).
     pub target: LogTarget,
     /// Which member of the family. Default: plug-in, per dimension, data space, ridge 1e-4,
-    /// clip ±2 (authors' code, rfm-math §9).
+    /// clip ±2 (authors' code, paper-notes/reference-setup.md).
     pub control_variate: ControlVariate,
 }
 

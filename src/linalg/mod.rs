@@ -2,11 +2,14 @@
 //! [`gemm`] and the kernels it and the fast paths choose between.
 //!
 //! - [`gemm`]: `C ← αAB + βC` for views of any strides; f32 products with a narrow output go to
-//!   the dot-product kernels of [`narrow`], everything else to `matrixmultiply`
-//!   ([`crate::Scalar::gemm_raw`]).
+//!   the dot-product kernels of [`narrow`], large f32 `C ← AB` on an AVX-512 CPU to [`packed`],
+//!   everything else to `matrixmultiply` ([`crate::Scalar::gemm_raw`]).
 //! - [`narrow`]: the one dot/axpy kernel family for products with a small dimension.
-//! - [`packed`]: f32 GEMM against weights packed once (AVX-512F / AVX2+FMA), fused epilogue.
+//! - [`packed`]: f32 GEMM against weights packed once, fused epilogue (bias, ReLU); its
+//!   microkernels (`packed_tiles`) and their register tile and ISA ([`isa`]: AVX-512F,
+//!   AVX2+FMA, portable).
 //! - [`dense_matmul`]: the shape-based choice of the nn fast paths (`x·W` into a buffer).
+//! - [`Scratch`]: the growable buffers those fast paths write into.
 
 pub mod isa;
 pub mod narrow;

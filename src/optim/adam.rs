@@ -11,6 +11,7 @@
 //! PyTorch do. The update is evaluated as `p − (lr/(1−β1^t))·m / (√v/√(1−β2^t) + ε)` (PyTorch's
 //! arrangement), with the step-dependent factors computed once in f64.
 
+use super::clip::{clip_grad_norm, global_grad_norm};
 use crate::Scalar;
 use crate::nn::Params;
 use ndarray::Zip;
@@ -146,5 +147,27 @@ impl<T: Scalar> Adam<T> {
                 *p -= step_size * *m / (v.sqrt() * inv_sqrt_bias2 + eps);
             });
         }
+    }
+
+    /// Clips `grads` to the global norm `max_grad_norm` (0 disables the clip), then takes one
+    /// [`Adam::step`]; returns the global norm before clipping. The one "clip, then step" of
+    /// every network update (critics, flow/diffusion actor, SAC actor).
+    ///
+    /// # Panics
+    /// As [`Adam::step`].
+    #[track_caller]
+    pub fn clip_and_step(
+        &mut self,
+        params: &mut Params<T>,
+        grads: &mut Params<T>,
+        max_grad_norm: f64,
+    ) -> f64 {
+        let norm = if max_grad_norm > 0.0 {
+            clip_grad_norm(grads, max_grad_norm)
+        } else {
+            global_grad_norm(grads)
+        };
+        self.step(params, grads);
+        norm
     }
 }

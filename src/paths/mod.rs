@@ -15,6 +15,8 @@ pub mod linear;
 pub mod ve;
 pub mod vp;
 
+use crate::Scalar;
+
 pub use conversions::PredictionTarget;
 pub use linear::LinearPath;
 pub use ve::VePath;
@@ -33,6 +35,16 @@ pub struct PathCoefficients {
     pub alpha_dot_t: f64,
     /// dβ_t/dt.
     pub beta_dot_t: f64,
+}
+
+impl PathCoefficients {
+    /// One coordinate of the point of the path, `x_t = α_t x_1 + β_t x_0` (every caller that
+    /// forms an `x_t` from a data and a noise sample goes through here).
+    #[inline]
+    pub fn interpolate<T: Scalar>(&self, x_1: T, x_0: T) -> T {
+        // [RFM:Eq.path-interpolation]
+        T::from_f64(self.alpha_t) * x_1 + T::from_f64(self.beta_t) * x_0
+    }
 }
 
 /// An affine probability path between `N(0, I)` (t = 0) and the target (t = 1).

@@ -10,7 +10,7 @@
 //! paper's time): `ζ = 0` is DDIM (deterministic), `ζ = 1` is the DDPM ancestral sampler.
 //! With the exact ε̂ of any target both keep `x_t` on the path's marginal. The start is
 //! `x_{t_min} = β_{t_min} z` (the data mean taken as 0, exact for VP where `α_{t_min} ≈ 0`).
-//! For a VE score model, `ε̂ = −β_t · score` (rfm-math §5).
+//! For a VE score model, `ε̂ = −β_t · score` (paper-notes/math-outline.md §5).
 
 use ndarray::{Array2, ArrayViewMut2, Zip};
 use rand::Rng;
@@ -20,8 +20,9 @@ use super::noise::fill_standard_normal;
 use crate::Scalar;
 use crate::paths::ProbabilityPath;
 
-/// DDIM (ζ = 0) or DDPM (ζ = 1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// DDIM (ζ = 0) or DDPM (ζ = 1) (in a config file: `diffusion = "ddim"` or `"ddpm"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DiffusionMethod {
     /// Deterministic DDIM.
     Ddim,

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::field::ConditionalField;
 use crate::Scalar;
 
-/// Which integrator.
+/// Which integrator (in a config file: `integrator = "euler"` or `"heun"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum OdeMethod {
     /// Explicit Euler, one field evaluation per step.
     Euler,

@@ -20,7 +20,7 @@ use super::velocity_net::{VelocityField, VelocityNet};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
 use crate::nn::{Params, sinusoidal_embedding};
-use crate::paths::{LinearPath, PathKind, ProbabilityPath, VePath, VpPath};
+use crate::paths::{LinearPath, PathKind, PredictionTarget, ProbabilityPath, VePath, VpPath};
 
 /// Which generative policy.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -116,7 +116,7 @@ impl GenerativePolicy {
             }
             GenerativeKind::VeScore(method) => {
                 let path = VePath::default();
-                // rfm-math §5 (as in `paths::conversions`): ε̂ = −β_t · score
+                // ε̂ = −β_t · score, the inverse of the score row of `paths::conversions`
                 let scale = move |t: f64| -path.coefficients(t).beta_t;
                 let mut field = VelocityField::new(&self.net, params).with_output_scale(&scale);
                 field.prepare(obs, particles);
@@ -150,8 +150,11 @@ impl GenerativePolicy {
             GenerativeKind::VeScore(_) => {
                 let path = self.path();
                 for (b, (mut o, m)) in out.rows_mut().into_iter().zip(mu_0.rows()).enumerate() {
-                    // rfm-math §5 (as in `paths::conversions`): score = −μ_0/β_t
-                    let inv = T::from_f64(-1.0 / path.coefficients(t[b]).beta_t);
+                    // score = −μ_0/β_t: the score's gain on μ_0 in `paths::conversions`
+                    // (its gain on x_t is 0)
+                    let (_, gain) =
+                        PredictionTarget::Score.affine_in_noise(&path.coefficients(t[b]));
+                    let inv = T::from_f64(gain);
                     o.zip_mut_with(&m, |o, &m| *o = m * inv);
                 }
             }

@@ -2,7 +2,7 @@
 //!
 //! `concat(s, x_t, emb(t), emb(λ))` → Dense H → GELU → `n` × (`h ← h + GELU(Dense_H(h))`) → Dense d.
 //!
-//! All kernels orthogonal(√2) including the output layer, biases zero (RFM_REFERENCE §3);
+//! All kernels orthogonal(√2) including the output layer, biases zero (authors' `ScoreMLP`, `paper-notes/reference-setup.md`);
 //! `emb` is [`crate::nn::sinusoidal_embedding`] with x unscaled.
 //!
 //! The first layer's kernel is stored as four row blocks (`in.w_obs`, `in.w_x`, `in.w_t`,

@@ -3,12 +3,12 @@
 use rand::Rng;
 
 use super::agent::Agent;
-use super::generative_agent::{EndpointProposal, GenerativeAgent, ParticleSettings, TargetSource};
+use super::generative_agent::{GenerativeAgent, ParticleSettings, TargetSource};
 use super::sac_agent::SacAgent;
 use crate::Scalar;
 use crate::config::algo::Algo;
 use crate::config::coefficient::{Coefficient, Pooling};
-use crate::config::settings::{DiffusionSampler, Integrator, Proposal, TrainConfig};
+use crate::config::settings::TrainConfig;
 use crate::critic::twin::{CriticSettings, TwinCritic};
 use crate::estimators::{
     CoefficientSpace, CoefficientStructure, ControlVariate, EstimatorConfig, LogTarget,
@@ -16,8 +16,6 @@ use crate::estimators::{
 };
 use crate::nn::Params;
 use crate::optim::{Adam, AdamConfig};
-use crate::policies::diffusion_sampler::DiffusionMethod;
-use crate::policies::flow_sampler::OdeMethod;
 use crate::policies::generative::{GenerativeKind, GenerativePolicy};
 use crate::policies::tanh_gaussian::TanhGaussianPolicy;
 use crate::policies::velocity_net::{VelocityNet, VelocityNetShape};
@@ -101,18 +99,10 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
         )));
     }
     let p = &config.sampler;
-    let ode = match p.integrator {
-        Integrator::Euler => OdeMethod::Euler,
-        Integrator::Heun => OdeMethod::Heun,
-    };
-    let diffusion = match p.diffusion {
-        DiffusionSampler::Ddim => DiffusionMethod::Ddim,
-        DiffusionSampler::Ddpm => DiffusionMethod::Ddpm,
-    };
     let kind = match config.algo {
-        Algo::Rfm => GenerativeKind::Flow(ode),
-        Algo::Qne => GenerativeKind::VpEpsilon(diffusion),
-        Algo::Dqs | Algo::Qsm => GenerativeKind::VeScore(diffusion),
+        Algo::Rfm => GenerativeKind::Flow(p.integrator),
+        Algo::Qne => GenerativeKind::VpEpsilon(p.diffusion),
+        Algo::Dqs | Algo::Qsm => GenerativeKind::VeScore(p.diffusion),
         Algo::Sac => unreachable!("handled above"),
     };
     let shape = VelocityNetShape {
@@ -157,9 +147,6 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
             eval: p.particles_eval,
             temperature: p.temperature,
         },
-        match e.proposal {
-            Proposal::Policy => EndpointProposal::Policy,
-            Proposal::Buffer => EndpointProposal::Buffer,
-        },
+        e.proposal,
     )))
 }

@@ -1,5 +1,5 @@
 //! rfm, qne, dqs and qsm: a generative (flow / diffusion) policy trained by regression on the
-//! estimator's posterior-mean target, with twin critics (RFM_REFERENCE §3, "one fused update").
+//! estimator's posterior-mean target, with twin critics (the authors' fused update in `rfm.py`, `paper-notes/reference-setup.md`).
 //!
 //! One update, in the authors' order, on one minibatch:
 //! 1. on-policy endpoints `u_1` at `s` (P particles, one drawn by softmax(Q/λ), pre-update Q),
@@ -19,25 +19,17 @@ use crate::Scalar;
 use crate::autodiff::Tape;
 use crate::checkpoint::state_io::{first_non_finite, load_adam, save_adam};
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
+use crate::config::settings::Proposal;
 use crate::critic::action_value::CriticActionValue;
 use crate::critic::twin::TwinCritic;
 use crate::estimators::{LogTarget, RfmEstimator};
 use crate::nn::Params;
-use crate::optim::{Adam, clip_grad_norm, global_grad_norm};
+use crate::optim::Adam;
 use crate::paths::ProbabilityPath;
 use crate::policies::generative::{GenerativePolicy, SamplerScratch};
 use crate::policies::noise::fill_standard_normal;
 use crate::policies::resample::{Selection, select_particles};
 use crate::transition::Batch;
-
-/// Where `u_1` of the training points comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EndpointProposal {
-    /// The current policy (authors' `rfm_on_policy = true`).
-    Policy,
-    /// The replay action, `artanh(clip(a, ±(1 − 1e-4)))`.
-    Buffer,
-}
 
 /// How the regression target is formed.
 pub enum TargetSource<T: Scalar> {
@@ -77,7 +69,7 @@ pub struct GenerativeAgent<T: Scalar> {
     /// Particles and temperature.
     pub particles: ParticleSettings,
     /// Endpoint proposal.
-    pub proposal: EndpointProposal,
+    pub proposal: Proposal,
     tape: Tape<T>,
     grads: Params<T>,
     sampler: SamplerScratch<T>,
@@ -103,7 +95,7 @@ impl<T: Scalar> GenerativeAgent<T> {
         critic: TwinCritic<T>,
         target: TargetSource<T>,
         particles: ParticleSettings,
-        proposal: EndpointProposal,
+        proposal: Proposal,
     ) -> Self {
         let grads = actor.zeros_like();
         GenerativeAgent {
@@ -223,10 +215,10 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
         resize(&mut next_action, b, d);
         // 1. endpoints
         match self.proposal {
-            EndpointProposal::Policy => {
+            Proposal::Policy => {
                 self.sample_selected(batch.obs.view(), p, sel, rng, Some(u1.view_mut()), None)
             }
-            EndpointProposal::Buffer => {
+            Proposal::Buffer => {
                 let lim = T::from_f64(1.0 - 1e-4);
                 u1.zip_mut_with(&batch.action, |u, &a| {
                     let a = a.max(-lim).min(lim);
@@ -258,10 +250,8 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
         fill_standard_normal(rng, self.eps.view_mut());
         for r in 0..b {
             let c = path.coefficients(t[r]);
-            let (a, s) = (T::from_f64(c.alpha_t), T::from_f64(c.beta_t));
             for j in 0..d {
-                // the path (rfm-math §1): x_t = α_t x_1 + β_t x_0
-                self.x_t[[r, j]] = a * u1[[r, j]] + s * self.eps[[r, j]];
+                self.x_t[[r, j]] = c.interpolate(u1[[r, j]], self.eps[[r, j]]);
             }
         }
         // 5. regression target with the updated critic
@@ -290,7 +280,7 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
                 let mut qv = CriticActionValue::new(&self.critic, batch.obs.view(), &mut tape);
                 let mut scratch = Array2::zeros((0, 0));
                 let mut log_p = Array1::zeros(b);
-                // QSM (rfm-math §6): score target ∇_u log p_1(x_t) (one particle at ε' = 0)
+                // QSM (paper-notes/math-outline.md §6): score target ∇_u log p_1(x_t) (one particle at ε' = 0)
                 log_target.evaluate(
                     &mut qv,
                     self.x_t.view(),
@@ -318,12 +308,11 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
         for (g, v) in self.grads.values_mut().iter_mut().zip(&vars) {
             g.assign(&tape.grad(*v).expect("actor parameter has a gradient"));
         }
-        m.actor_grad_norm = if self.actor_max_grad_norm > 0.0 {
-            clip_grad_norm(&mut self.grads, self.actor_max_grad_norm)
-        } else {
-            global_grad_norm(&self.grads)
-        };
-        self.actor_adam.step(&mut self.actor, &self.grads);
+        m.actor_grad_norm = self.actor_adam.clip_and_step(
+            &mut self.actor,
+            &mut self.grads,
+            self.actor_max_grad_norm,
+        );
         self.tape = tape;
         self.u1 = u1;
         self.next_action = next_action;

@@ -15,7 +15,7 @@ use crate::checkpoint::state_io::{first_non_finite, load_adam, save_adam};
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
 use crate::critic::twin::TwinCritic;
 use crate::nn::Params;
-use crate::optim::{Adam, AdamConfig, clip_grad_norm, global_grad_norm};
+use crate::optim::{Adam, AdamConfig};
 use crate::policies::noise::fill_standard_normal;
 use crate::policies::tanh_gaussian::TanhGaussianPolicy;
 use crate::transition::Batch;
@@ -154,12 +154,11 @@ impl<T: Scalar> Agent<T> for SacAgent<T> {
         for (g, v) in self.grads.values_mut().iter_mut().zip(&vars) {
             g.assign(&tape.grad(*v).expect("actor parameter has a gradient"));
         }
-        let actor_grad_norm = if self.actor_max_grad_norm > 0.0 {
-            clip_grad_norm(&mut self.grads, self.actor_max_grad_norm)
-        } else {
-            global_grad_norm(&self.grads)
-        };
-        self.actor_adam.step(&mut self.actor, &self.grads);
+        let actor_grad_norm = self.actor_adam.clip_and_step(
+            &mut self.actor,
+            &mut self.grads,
+            self.actor_max_grad_norm,
+        );
         // α: ∂/∂log α of −log α · (E[log π] + H̄) = −(E[log π] + H̄).
         let mut g = self.log_alpha.zeros_like();
         g.values_mut()[0][[0, 0]] = T::from_f64(-(mean_logp + self.target_entropy));

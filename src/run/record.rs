@@ -21,7 +21,8 @@ pub struct RunRecord {
     pub task: TaskId,
     /// Master seed.
     pub seed: u64,
-    /// Preset the config started from (`paper` or `cpu`), before any config file.
+    /// Preset the config started from (`paper`, `cpu` or `demo`; free text for runs built in
+    /// code), before any config file.
     pub preset: String,
     /// The full, validated configuration in force.
     pub config: TrainConfig,
@@ -29,7 +30,8 @@ pub struct RunRecord {
     pub threads: usize,
     /// `rfm` crate version.
     pub rfm_version: String,
-    /// Git commit of the source tree the binary was run from (`unknown` outside a checkout).
+    /// Git commit of the source tree the binary was built from (`unknown` when built outside a
+    /// git checkout).
     pub git_commit: String,
     /// Scalar type of the networks (`f32`).
     pub scalar: String,
@@ -107,17 +109,9 @@ impl RunRecord {
     }
 }
 
-/// The git commit of the working directory's checkout, or `unknown`.
-pub fn git_commit() -> String {
-    std::process::Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
+/// The git commit this crate was built from (embedded by `build.rs` at compile time), or
+/// `unknown` when it was built outside a git checkout.
+pub const GIT_COMMIT: &str = env!("RFM_GIT_COMMIT");
 
 fn first_difference(
     a: &serde_json::Value,

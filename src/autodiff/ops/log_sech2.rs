@@ -1,7 +1,7 @@
 //! `log_sech2`: `ln sech²(x)` in the stable form `2(ln 2 − |x| − ln(1 + e^{−2|x|}))`.
 //!
 //! This is the log-Jacobian of `a = tanh(u)` per coordinate (`da/du = sech² u`), used by the
-//! tanh latent of `rfm-math.md` §2. The naive `ln(1 − tanh² x)` underflows to `ln 0 = −∞` once
+//! tanh latent (paper-notes/math-outline.md §2). The naive `ln(1 − tanh² x)` underflows to `ln 0 = −∞` once
 //! `|x| ≳ 19` (f64) or `≳ 9` (f32); the rewrite only exponentiates `−2|x| ≤ 0` and stays exact to
 //! rounding for every finite `x`. Derivative: `d/dx ln sech² x = −2 tanh x` (finite, bounded).
 //! Proof: `proofs/autodiff-log-sech2.md`.

@@ -4,7 +4,7 @@
 //! `x_t = α_t x_1 + β_t x_0` and the conditional velocity target is `α̇_t x_1 + β̇_t x_0`
 //! (on the linear path, `x_1 − x_0`).
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, Zip};
 
 use crate::Scalar;
 use crate::paths::PathCoefficients;
@@ -21,9 +21,10 @@ pub fn cfm_pairs<T: Scalar>(
 ) -> (Array2<T>, Array2<T>) {
     assert_eq!(x_1.dim(), x_0.dim(), "x_1 and x_0 differ in shape");
     let c = coefficients;
-    let (a, b) = (T::from_f64(c.alpha_t), T::from_f64(c.beta_t));
     let (ad, bd) = (T::from_f64(c.alpha_dot_t), T::from_f64(c.beta_dot_t));
-    let x_t = x_1.mapv(|v| v * a) + &x_0.mapv(|v| v * b);
+    let x_t = Zip::from(&x_1)
+        .and(&x_0)
+        .map_collect(|&v, &w| c.interpolate(v, w));
     // [RFM:Claim.rfm-cfm-same-optimum] CFM's conditional target
     let target = x_1.mapv(|v| v * ad) + &x_0.mapv(|v| v * bd);
     (x_t, target)
