@@ -4,7 +4,7 @@
 use rfm_envs::{TaskId, make};
 
 /// (task, obs dim, action dim, control timestep s) from dm_control 1.0.34
-/// (shared/peers/RFM_REFERENCE.md; pendulum from suite/pendulum.py).
+/// (dm_control 1.0.34 suite definitions; pendulum from suite/pendulum.py).
 const DM_CONTROL: &[(&str, usize, usize, f64)] = &[
     ("pendulum-swingup", 3, 1, 0.02),
     ("cartpole-swingup", 5, 1, 0.01),
