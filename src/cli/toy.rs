@@ -26,10 +26,10 @@ pub struct TwoMoonsArgs {
     #[arg(long, default_value_t = 5)]
     pub seeds: usize,
     /// Gradient steps per model (the same for every method).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 400)]
     pub steps: usize,
     /// Points x_t per gradient step.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 128)]
     pub batch: usize,
     /// K, reverse samples per point (the same for every method).
     #[arg(long, default_value_t = 64)]
@@ -47,10 +47,10 @@ pub struct TwoMoonsArgs {
     #[arg(long, value_delimiter = ',', default_value = "5,10,20,50,100")]
     pub sampling_steps: Vec<usize>,
     /// Samples per set for the distances.
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = 300)]
     pub eval_samples: usize,
     /// ε of the Sinkhorn divergence (squared-Euclidean cost).
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.5)]
     pub sinkhorn_epsilon: f64,
     /// Stopping tolerance of the Sinkhorn sweeps (largest potential change, cost units).
     #[arg(long, default_value_t = 1e-3)]

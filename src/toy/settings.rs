@@ -14,7 +14,7 @@ pub struct ToySettings {
     pub methods: Vec<ToyMethod>,
     /// Sampling steps swept for every method. Default 5, 10, 20, 50, 100.
     pub sampling_steps: Vec<usize>,
-    /// Samples per set for the distances (model and exact). Default 500.
+    /// Samples per set for the distances (model and exact). Default 300.
     pub eval_samples: usize,
     /// Centres per moon of the target. Default 8.
     pub centres_per_moon: usize,
@@ -22,7 +22,7 @@ pub struct ToySettings {
     pub target_sigma: f64,
     /// Directions of the sliced Wasserstein distance. Default 64.
     pub projections: usize,
-    /// ε of the Sinkhorn divergence (squared-Euclidean cost units). Default 0.1.
+    /// ε of the Sinkhorn divergence (squared-Euclidean cost units). Default 0.5.
     pub sinkhorn_epsilon: f64,
     /// Stopping tolerance of the Sinkhorn sweeps (cost units). Default 1e-3.
     pub sinkhorn_tolerance: f64,
@@ -38,11 +38,11 @@ impl Default for ToySettings {
             seeds: 5,
             methods: ToyMethod::ALL.to_vec(),
             sampling_steps: vec![5, 10, 20, 50, 100],
-            eval_samples: 500,
+            eval_samples: 300,
             centres_per_moon: 8,
             target_sigma: 0.1,
             projections: 64,
-            sinkhorn_epsilon: 0.1,
+            sinkhorn_epsilon: 0.5,
             sinkhorn_tolerance: 1e-3,
             threads: 2,
             training: ToyTraining::default(),

@@ -30,9 +30,9 @@ use crate::policies::velocity_net::{VelocityNet, VelocityNetShape};
 /// The shared training budget and network of the toy experiment.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ToyTraining {
-    /// Gradient steps per model. Default 1000.
+    /// Gradient steps per model. Default 400.
     pub gradient_steps: usize,
-    /// Points `x_t` per gradient step. Default 256.
+    /// Points `x_t` per gradient step. Default 128.
     pub batch: usize,
     /// K, reverse samples per point (the posterior budget). Default 64.
     pub samples_per_state: usize,
@@ -55,8 +55,8 @@ pub struct ToyTraining {
 impl Default for ToyTraining {
     fn default() -> Self {
         Self {
-            gradient_steps: 1000,
-            batch: 256,
+            gradient_steps: 400,
+            batch: 128,
             samples_per_state: 64,
             learning_rate: 1e-3,
             max_grad_norm: 10.0,
