@@ -39,7 +39,8 @@ use serde::{Deserialize, Serialize};
 pub enum Algo {
     /// Reverse Flow Matching: flow policy, optimal per-dimension control variate.
     Rfm,
-    /// Q-weighted noise estimation (MaxEntDP / SDAC): VP diffusion, η = 0.
+    /// Q-weighted noise estimation: the bare η = 0 member (MaxEntDP / SDAC family), VP diffusion,
+    /// no entropy backup (see `maxentdp` and the module docs for the differences).
     Qne,
     /// MaxEntDP as the authors ran it: VP diffusion, η = 0, and the entropy-regularised TD
     /// backup with the diffusion model's estimated log-density of the next action.

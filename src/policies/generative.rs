@@ -45,6 +45,9 @@ pub struct GenerativePolicy {
     pub steps: usize,
     /// Time window `[t_min, 1 − t_min]`.
     pub t_min: f64,
+    /// Clip of the diffusion samplers' denoised point `x̂_1` to `[−c, c]` (`None`: no clip;
+    /// maxentdp: the authors' `clip_sampler`).
+    pub denoiser_clip: Option<f64>,
 }
 
 /// Reusable sampler buffers.
@@ -110,6 +113,7 @@ impl GenerativePolicy {
                     self.steps,
                     self.t_min,
                     method,
+                    self.denoiser_clip,
                     rng,
                     out,
                     &mut scratch.diffusion,
@@ -127,6 +131,7 @@ impl GenerativePolicy {
                     self.steps,
                     self.t_min,
                     method,
+                    self.denoiser_clip,
                     rng,
                     out,
                     &mut scratch.diffusion,

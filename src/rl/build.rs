@@ -120,6 +120,8 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
         net,
         steps: p.steps,
         t_min: p.t_min,
+        denoiser_clip: (config.algo == Algo::MaxEntDp && config.maxentdp.denoiser_clip > 0.0)
+            .then_some(config.maxentdp.denoiser_clip),
     };
     let log_target = LogTarget {
         form: TargetForm::TanhLatent,
