@@ -9,7 +9,7 @@ mod study_runs;
 
 use std::path::Path;
 
-use study_runs::{OVERRIDES, reference_run, rfm, scratch};
+use study_runs::{reference_run, rfm, study_scratch};
 
 /// The last evaluation's mean return in `dir/eval.csv`.
 fn final_return(dir: &Path) -> f64 {
@@ -45,9 +45,7 @@ fn report(sweep: &Path, out: &Path) -> std::process::Output {
 
 #[test]
 fn report_tables_equal_the_runs_own_files_and_figures_show_every_algorithm() {
-    let root = scratch("report");
-    let config = root.join("overrides.toml");
-    std::fs::write(&config, OVERRIDES).unwrap();
+    let (root, config) = study_scratch("report");
     let study = root.join("study");
     // Real runs, whose evaluation curves are then replaced by designed ones (the report reads
     // eval.csv), so that every figure and table has a known answer: rfm ends at 800 and 600,
