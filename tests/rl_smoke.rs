@@ -106,7 +106,7 @@ fn every_algorithm_runs_end_to_end_with_finite_losses_and_files() {
 
 #[test]
 fn resume_after_a_kill_gives_bit_identical_parameters() {
-    for algo in [Algo::Rfm, Algo::Sac] {
+    for algo in [Algo::Rfm, Algo::MaxEntDp, Algo::Sac] {
         let full = tmp(&format!("full_{algo}"));
         train(&full, &record(algo, 400, 3), &TrainOptions::default()).unwrap();
         let cut = tmp(&format!("cut_{algo}"));

@@ -9,6 +9,7 @@
 
 pub mod agent;
 pub mod build;
+pub mod entropy_backup;
 pub mod evaluate;
 pub mod generative_agent;
 pub mod observer;
