@@ -334,7 +334,7 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
 
 impl<T: Scalar> Persist for GenerativeAgent<T> {
     fn save(&self, w: &mut CheckpointWriter) {
-        self.save_weights(w);
+        self.save_actor(w);
         save_adam(w, "actor_adam", &self.actor_adam);
         Persist::save(&self.critic, w);
     }
@@ -347,12 +347,19 @@ impl<T: Scalar> Persist for GenerativeAgent<T> {
     }
 }
 
-/// The actor (`actor.*`) and the online critics.
-impl<T: Scalar> Weights for GenerativeAgent<T> {
-    fn save_weights(&self, w: &mut CheckpointWriter) {
+impl<T: Scalar> GenerativeAgent<T> {
+    /// The actor's tensors (`actor.*`) and description.
+    fn save_actor(&self, w: &mut CheckpointWriter) {
         w.add_params("actor", &self.actor);
         let output = self.policy.kind.output_name();
         w.network(self.policy.net.describe("actor", &self.actor, output));
+    }
+}
+
+/// The actor (`actor.*`) and the online critics.
+impl<T: Scalar> Weights for GenerativeAgent<T> {
+    fn save_weights(&self, w: &mut CheckpointWriter) {
+        self.save_actor(w);
         self.critic.save_weights(w);
     }
 

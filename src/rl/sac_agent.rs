@@ -188,7 +188,7 @@ impl<T: Scalar> Agent<T> for SacAgent<T> {
 
 impl<T: Scalar> Persist for SacAgent<T> {
     fn save(&self, w: &mut CheckpointWriter) {
-        self.save_weights(w);
+        self.save_actor(w);
         save_adam(w, "actor_adam", &self.actor_adam);
         w.add_params("alpha", &self.log_alpha);
         save_adam(w, "alpha_adam", &self.alpha_adam);
@@ -206,11 +206,18 @@ impl<T: Scalar> Persist for SacAgent<T> {
     }
 }
 
+impl<T: Scalar> SacAgent<T> {
+    /// The actor's tensors (`actor.*`) and description.
+    fn save_actor(&self, w: &mut CheckpointWriter) {
+        w.add_params("actor", &self.actor);
+        w.network(self.policy.describe("actor", &self.actor));
+    }
+}
+
 /// The actor (`actor.*`) and the online critics (the temperature α is not needed to act).
 impl<T: Scalar> Weights for SacAgent<T> {
     fn save_weights(&self, w: &mut CheckpointWriter) {
-        w.add_params("actor", &self.actor);
-        w.network(self.policy.describe("actor", &self.actor));
+        self.save_actor(w);
         self.critic.save_weights(w);
     }
 
