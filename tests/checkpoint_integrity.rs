@@ -18,6 +18,9 @@ use rfm::rl::saved::load_saved_agent;
 use rfm::rl::trainer::{TrainOptions, train};
 use rfm::run::files;
 
+#[path = "common/seeded.rs"]
+mod seeded;
+
 #[path = "common/tiny_run.rs"]
 mod tiny_run;
 use tiny_run::{record, tmp};
@@ -205,5 +208,40 @@ fn checkpoint_integrity_identical_runs_write_byte_identical_files_that_describe_
         load_saved_agent(&a.join(files::CHECKPOINT), Some(Content::State)).unwrap();
         let _ = std::fs::remove_dir_all(&a);
         let _ = std::fs::remove_dir_all(&b);
+    }
+}
+
+/// Regression (issue 14): `run.json` (and the record inside every checkpoint) read back a
+/// different float than it wrote, e.g. 1e-39 → 1.0000000000000001e-39, because serde_json parsed
+/// floats approximately; its `float_roundtrip` feature is now on.
+#[test]
+fn run_record_floats_round_trip_exactly() {
+    for x in [1e-39, 1.0000000000000002e-3, 0.1 + 0.2, 5e-324, f64::MAX, 2.2250738585072014e-308] {
+        let back: f64 = serde_json::from_str(&serde_json::to_string(&x).unwrap()).unwrap();
+        assert_eq!(back.to_bits(), x.to_bits(), "{x:e}");
+    }
+    let dir = tmp("integ_float");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rec = record(Algo::Rfm, 150, 1);
+    rec.config.sampler.temperature = 0.020000000000000004;
+    rec.config.critic.gamma = 0.98999999999999999 + 1e-17;
+    rec.write(&dir).unwrap();
+    let text = std::fs::read_to_string(dir.join(files::RUN_RECORD)).unwrap();
+    let back = rfm::run::record::RunRecord::from_json(&text).unwrap();
+    assert_eq!(back.config.sampler.temperature.to_bits(), rec.config.sampler.temperature.to_bits());
+    assert_eq!(back.config.critic.gamma.to_bits(), rec.config.critic.gamma.to_bits());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+proptest::proptest! {
+    #![proptest_config(seeded::cases(2000))]
+
+    /// Every finite f64 survives serde_json's text form bit for bit.
+    #[test]
+    fn run_record_any_finite_float_round_trips(bits in proptest::prelude::any::<u64>()) {
+        let x = f64::from_bits(bits);
+        proptest::prop_assume!(x.is_finite());
+        let back: f64 = serde_json::from_str(&serde_json::to_string(&x).unwrap()).unwrap();
+        proptest::prop_assert_eq!(back.to_bits(), x.to_bits());
     }
 }

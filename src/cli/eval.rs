@@ -10,10 +10,9 @@ use rfm::rl::saved::load_saved_agent;
 
 /// Arguments of `rfm eval`: exactly one of `--checkpoint` and `--weights`.
 #[derive(Args, Debug, Clone)]
-#[group(id = "file", required = true, multiple = false, args = ["checkpoint", "weights"])]
 pub struct EvalArgs {
     /// A run's full state, `checkpoint.safetensors` (agent with optimiser state and replay).
-    #[arg(long)]
+    #[arg(long, required_unless_present = "weights", conflicts_with = "weights")]
     pub checkpoint: Option<PathBuf>,
     /// An agent's networks without optimiser state, `agent.safetensors`.
     #[arg(long)]

@@ -48,6 +48,8 @@ pub fn saved_agent_of(
     expected: Option<Content>,
 ) -> Result<SavedAgent, CheckpointError> {
     let path = c.path().to_owned();
+    // The record first: a bad record is the more basic defect, named by field.
+    let record = record_of(&c)?;
     let found = Content::of(&c);
     let content = match (expected, found) {
         (Some(e), Some(f)) if e == f => e,
@@ -73,7 +75,6 @@ pub fn saved_agent_of(
             });
         }
     };
-    let record = record_of(&c)?;
     let spec = record.task.spec();
     let mut agent = build_agent::<f32, _>(
         &record.config,
