@@ -34,6 +34,17 @@ pub enum GenerativeKind {
     VeScore(DiffusionMethod),
 }
 
+impl GenerativeKind {
+    /// What the network's output is read as, for checkpoint descriptions.
+    pub fn output_name(self) -> &'static str {
+        match self {
+            GenerativeKind::Flow(_) => "velocity v(x_t, t | s) (flow, linear path)",
+            GenerativeKind::VpEpsilon(_) => "eps(x_t, t | s) (VP diffusion, cosine schedule)",
+            GenerativeKind::VeScore(_) => "score(x_t, t | s) (VE diffusion)",
+        }
+    }
+}
+
 /// A generative policy: its kind, network and sampling schedule.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenerativePolicy {

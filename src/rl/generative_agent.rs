@@ -19,7 +19,7 @@ use super::entropy_backup::EntropyBackup;
 use crate::Scalar;
 use crate::autodiff::Tape;
 use crate::checkpoint::state_io::{first_non_finite, load_adam, save_adam};
-use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist, Weights};
 use crate::config::settings::Proposal;
 use crate::critic::action_value::CriticActionValue;
 use crate::critic::twin::TwinCritic;
@@ -353,9 +353,9 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
 
 impl<T: Scalar> Persist for GenerativeAgent<T> {
     fn save(&self, w: &mut CheckpointWriter) {
-        w.add_params("actor", &self.actor);
+        self.save_actor(w);
         save_adam(w, "actor_adam", &self.actor_adam);
-        self.critic.save(w);
+        Persist::save(&self.critic, w);
     }
 
     fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
@@ -363,5 +363,27 @@ impl<T: Scalar> Persist for GenerativeAgent<T> {
         let layout = self.actor.clone();
         load_adam(c, "actor_adam", &mut self.actor_adam, &layout)?;
         self.critic.load(c)
+    }
+}
+
+impl<T: Scalar> GenerativeAgent<T> {
+    /// The actor's tensors (`actor.*`) and description.
+    fn save_actor(&self, w: &mut CheckpointWriter) {
+        w.add_params("actor", &self.actor);
+        let output = self.policy.kind.output_name();
+        w.network(self.policy.net.describe("actor", &self.actor, output));
+    }
+}
+
+/// The actor (`actor.*`) and the online critics.
+impl<T: Scalar> Weights for GenerativeAgent<T> {
+    fn save_weights(&self, w: &mut CheckpointWriter) {
+        self.save_actor(w);
+        self.critic.save_weights(w);
+    }
+
+    fn load_weights(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
+        c.load_params("actor", &mut self.actor)?;
+        self.critic.load_weights(c)
     }
 }

@@ -11,7 +11,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::record::RunRecord;
 use crate::checkpoint::state_io::metadata_u64;
-use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
+use crate::checkpoint::describe::{CONTENT_KEY, Content, describe_run};
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist, Weights};
 
 /// Counters and random streams of the loop.
 pub struct LoopState {
@@ -55,6 +56,8 @@ pub fn save_state(
     for part in parts {
         part.save(&mut w);
     }
+    describe_run(&mut w, record.task);
+    w.metadata(CONTENT_KEY, Content::State.as_str());
     w.metadata("step", state.step.to_string())
         .metadata("updates", state.updates.to_string())
         .metadata("rng_env", state.env_rng.get_word_pos().to_string())
@@ -71,18 +74,21 @@ pub fn save_state(
     w.write(path)
 }
 
-/// Writes the agent alone (for `rfm eval`), with the run record in the metadata.
+/// Writes the agent's networks alone, without optimiser state or targets (for `rfm eval
+/// --weights`), with the run record in the metadata.
 ///
 /// # Errors
 /// An I/O failure.
 pub fn save_agent(
     path: &Path,
     record: &RunRecord,
-    agent: &dyn Persist,
+    agent: &dyn Weights,
     step: u64,
 ) -> Result<(), CheckpointError> {
     let mut w = CheckpointWriter::new();
-    agent.save(&mut w);
+    agent.save_weights(&mut w);
+    describe_run(&mut w, record.task);
+    w.metadata(CONTENT_KEY, Content::Weights.as_str());
     w.metadata("step", step.to_string()).metadata(
         "run_record",
         serde_json::to_string(record).expect("record serialises"),
@@ -120,6 +126,7 @@ pub fn load_state(
     for part in parts.iter_mut() {
         part.load(c)?;
     }
+    c.ensure_all_used(&[])?;
     let corrupt = |reason: String| CheckpointError::CorruptHeader {
         path: c.path().to_owned(),
         reason,
