@@ -20,8 +20,10 @@ enum Command {
     Selfcheck(cli::selfcheck::SelfcheckArgs),
     /// Train an algorithm on a task (progress bar, eval.csv, train.csv, run.json, checkpoints, SVG curve).
     Train(cli::train::TrainArgs),
-    /// Evaluate a saved agent (`agent.safetensors` or `checkpoint.safetensors`).
+    /// Evaluate a saved agent (`--weights agent.safetensors` or `--checkpoint checkpoint.safetensors`).
     Eval(cli::eval::EvalArgs),
+    /// Print what a checkpoint holds: format, checksum, build, task, networks, tensors.
+    Inspect(cli::inspect::InspectArgs),
     /// Overlay the learning curves of run directories in one SVG.
     Plot(cli::plot::PlotArgs),
     /// Run every special-case check of the estimator family and print variance tables.
@@ -54,6 +56,10 @@ fn main() -> anyhow::Result<ExitCode> {
         Command::Train(args) => return cli::train::run(&args),
         Command::Eval(args) => {
             cli::eval::run(&args)?;
+            true
+        }
+        Command::Inspect(args) => {
+            cli::inspect::run(&args)?;
             true
         }
         Command::Plot(args) => {

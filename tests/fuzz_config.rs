@@ -4,7 +4,7 @@
 //! survives a round trip.
 //!
 //! `cargo test` runs 300 cases per property; the documented fuzzing command runs 10,000:
-//! `PROPTEST_CASES=10000 cargo test --release --test fuzz_config`.
+//! `RFM_FUZZ_CASES=10000 cargo test --release --test fuzz_config`.
 
 use std::path::PathBuf;
 

@@ -2,7 +2,7 @@
 //! and random bytes never panic; an accepted file has as many fields per row as its header.
 //!
 //! `cargo test` runs 300 cases per property; the documented fuzzing command runs 10,000:
-//! `PROPTEST_CASES=10000 cargo test --release --test fuzz_plot_csv`.
+//! `RFM_FUZZ_CASES=10000 cargo test --release --test fuzz_plot_csv`.
 
 use std::path::PathBuf;
 

@@ -176,6 +176,7 @@ fn sample_point_mass<P: ProbabilityPath + Copy>(
         20,
         t_min,
         method,
+        None,
         &mut rng,
         x.view_mut(),
         &mut DiffusionScratch::default(),

@@ -51,7 +51,7 @@ proptest! {
             GenerativeKind::VpEpsilon(DiffusionMethod::Ddim),
             GenerativeKind::VeScore(DiffusionMethod::Ddim),
         ] {
-            let policy = GenerativePolicy { kind, net: net.clone(), steps: 5, t_min: 1e-3 };
+            let policy = GenerativePolicy { kind, net: net.clone(), steps: 5, t_min: 1e-3, denoiser_clip: None };
             let mut y = Array2::zeros((b, d));
             policy.regression_target(&t[..b], mu_0.view(), velocity.view(), y.view_mut());
             for r in 0..b {

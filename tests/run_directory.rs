@@ -151,3 +151,84 @@ fn a_stop_request_checkpoints_the_finished_step_and_the_run_resumes_without_dupl
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// Stops the run (as SIGTERM would) once `at` env steps are done.
+struct StopAt {
+    at: u64,
+    stop: StopRequest,
+}
+
+impl rfm::rl::observer::Observer for StopAt {
+    fn step(&mut self, step: u64) {
+        if step == self.at {
+            self.stop.request(signal_hook::consts::SIGTERM);
+        }
+    }
+}
+
+fn tensors(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let bytes = std::fs::read(path).unwrap();
+    let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let mut t: Vec<_> = st
+        .tensors()
+        .into_iter()
+        .map(|(n, v)| (n, v.data().to_vec()))
+        .collect();
+    t.sort();
+    t
+}
+
+/// `train.csv` rows without the wall-clock column.
+fn train_rows(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join(files::TRAIN_CSV))
+        .unwrap()
+        .lines()
+        .map(|l| l.rsplit_once(',').map_or(l, |(a, _)| a).to_string())
+        .collect()
+}
+
+#[test]
+fn a_run_stopped_mid_episode_resumes_bit_identically_to_an_uninterrupted_one() {
+    // Step 170 is 70 steps into the second 100-step episode and 70 updates in; cheetah-run has
+    // feet on the ground, so its contact state must come back too.
+    for (algo, task) in [
+        (Algo::Rfm, rfm_envs::TaskId::PendulumSwingup),
+        (Algo::Sac, rfm_envs::TaskId::CheetahRun),
+    ] {
+        let rec = rfm::run::record::RunRecord {
+            task,
+            ..record(algo, 300, 3)
+        };
+        let whole = tmp(&format!("dir_whole_{algo}"));
+        train(&whole, &rec, &TrainOptions::default()).unwrap();
+        let cut = tmp(&format!("dir_cut_{algo}"));
+        let stop = StopRequest::new();
+        let options = TrainOptions {
+            stop: Some(stop.clone()),
+            ..Default::default()
+        };
+        let mut observer = StopAt { at: 170, stop };
+        let o = rfm::rl::trainer::train_observed(&cut, &rec, &options, &mut observer).unwrap();
+        let stopped = SignalStop {
+            signal: signal_hook::consts::SIGTERM,
+            mid_episode: true,
+        };
+        assert_eq!((o.steps, o.signal), (170, Some(stopped)), "{algo}");
+        let c = Checkpoint::read(cut.join(files::CHECKPOINT)).unwrap();
+        assert_eq!(c.metadata("episode_steps"), Some("70"), "{algo}");
+        let o = resume(&cut, &TrainOptions::default()).unwrap();
+        assert_eq!((o.steps, o.halted), (300, false), "{algo}");
+        assert_eq!(
+            std::fs::read(cut.join(files::EVAL_CSV)).unwrap(),
+            std::fs::read(whole.join(files::EVAL_CSV)).unwrap(),
+            "{algo}: eval.csv"
+        );
+        assert_eq!(train_rows(&cut), train_rows(&whole), "{algo}: train.csv");
+        assert!(
+            tensors(&cut.join(files::AGENT)) == tensors(&whole.join(files::AGENT)),
+            "{algo}: final weights differ"
+        );
+        std::fs::remove_dir_all(&whole).unwrap();
+        std::fs::remove_dir_all(&cut).unwrap();
+    }
+}

@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rfm::study::run_outcome::{RunState, read_outcome};
-use study_runs::{OVERRIDES, STEPS, assert_same_run, reference_run, rfm, scratch};
+use study_runs::{assert_same_run, reference_run, rfm, study_scratch, tiny_sweep};
 
 fn cluster_answers() -> bool {
     let sbatch = Command::new("sbatch").arg("--version").output();
@@ -46,25 +46,9 @@ fn sweep_on_slurm_finishes_every_run_resumes_a_requeued_one_and_runs_the_report(
         eprintln!("skipped: no Slurm cluster answers (start one with `bash .ci/slurm.sh up`)");
         return;
     }
-    let root = scratch("slurm");
-    let config = root.join("overrides.toml");
-    std::fs::write(&config, OVERRIDES).unwrap();
+    let (root, config) = study_scratch("slurm");
     let sweep = root.join("sweep");
-    let out = rfm()
-        .args([
-            "sweep",
-            "--tasks",
-            "pendulum-swingup",
-            "--algos",
-            "rfm,sac",
-            "--seeds",
-            "0,1",
-        ])
-        .args(["--preset", "demo", "--steps", &STEPS.to_string()])
-        .arg("--config")
-        .arg(&config)
-        .arg("--out")
-        .arg(&sweep)
+    let out = tiny_sweep("0,1", &config, &sweep)
         .args(["--slurm", "--time-minutes", "30"])
         .output()
         .unwrap();

@@ -9,29 +9,13 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use rfm::study::run_outcome::{RunState, read_outcome};
-use study_runs::{OVERRIDES, STEPS, assert_same_run, reference_run, rfm, scratch};
+use study_runs::{assert_same_run, reference_run, rfm, study_scratch, tiny_sweep};
 
 #[test]
 fn local_sweep_stops_on_ctrl_c_resumes_exactly_and_skips_finished_runs() {
-    let root = scratch("local");
-    let config = root.join("overrides.toml");
-    std::fs::write(&config, OVERRIDES).unwrap();
+    let (root, config) = study_scratch("local");
     let sweep = root.join("sweep");
-    let child = rfm()
-        .args([
-            "sweep",
-            "--tasks",
-            "pendulum-swingup",
-            "--algos",
-            "rfm,sac",
-            "--seeds",
-            "0",
-        ])
-        .args(["--preset", "demo", "--steps", &STEPS.to_string()])
-        .arg("--config")
-        .arg(&config)
-        .arg("--out")
-        .arg(&sweep)
+    let child = tiny_sweep("0", &config, &sweep)
         .args(["--local", "2"])
         .stderr(Stdio::piped())
         .spawn()

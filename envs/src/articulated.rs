@@ -313,7 +313,7 @@ impl Tree {
             f[6 + h] -= d * s.v[6 + h];
             m[6 + h][6 + h] += dt * d;
         }
-        cholesky_solve(&mut m, &mut f, nv);
+        cholesky_solve(&m, &mut f, nv);
         for (v, a) in s.v.iter_mut().zip(&f[..nv]) {
             *v += dt * a;
         }
@@ -322,40 +322,20 @@ impl Tree {
     }
 }
 
-/// Solves `M x = f` for symmetric positive-definite `M` (upper triangle given); `x` replaces `f`.
-fn cholesky_solve(m: &mut [[f64; MAX_DOFS]; MAX_DOFS], f: &mut [f64; MAX_DOFS], n: usize) {
-    // Factor M = L Lᵀ, L stored in the lower triangle.
-    for j in 0..n {
-        let mut d = m[j][j];
-        for k in 0..j {
-            d -= m[j][k] * m[j][k];
-        }
-        assert!(
-            d > 0.0,
-            "mass matrix not positive definite (pivot {j}: {d})"
-        );
-        let d = d.sqrt();
-        m[j][j] = d;
-        for i in j + 1..n {
-            let mut s = m[j][i];
-            for k in 0..j {
-                s -= m[i][k] * m[j][k];
-            }
-            m[i][j] = s / d;
-        }
-    }
-    for i in 0..n {
-        let mut s = f[i];
-        for k in 0..i {
-            s -= m[i][k] * f[k];
-        }
-        f[i] = s / m[i][i];
-    }
-    for i in (0..n).rev() {
-        let mut s = f[i];
-        for k in i + 1..n {
-            s -= m[k][i] * f[k];
-        }
-        f[i] = s / m[i][i];
-    }
+/// Solves `M x = f` for symmetric positive-definite `M` (upper triangle of the leading `n × n`
+/// block given); `x` replaces `f`. nalgebra's Cholesky on a fixed-size matrix (no allocation),
+/// with the unused trailing block set to the identity so that it factors trivially.
+///
+/// # Panics
+/// If `M` is not positive definite (a broken model, never a user input).
+fn cholesky_solve(m: &[[f64; MAX_DOFS]; MAX_DOFS], f: &mut [f64; MAX_DOFS], n: usize) {
+    use rapier3d::na::{Cholesky, SMatrix, SVector};
+    let full = SMatrix::<f64, MAX_DOFS, MAX_DOFS>::from_fn(|r, c| match (r < n, c < n) {
+        (true, true) => m[r.min(c)][r.max(c)],
+        _ if r == c => 1.0,
+        _ => 0.0,
+    });
+    let chol = Cholesky::new(full).expect("mass matrix not positive definite");
+    let x = chol.solve(&SVector::<f64, MAX_DOFS>::from_column_slice(&f[..]));
+    f[..n].copy_from_slice(&x.as_slice()[..n]);
 }

@@ -110,6 +110,67 @@ pub enum CheckpointError {
         /// The tensor keys in the file, sorted.
         available: Vec<String>,
     },
+    /// The file has no format version: it was written before checksums existed (format 1), or
+    /// is not an rfm checkpoint. Such files are refused, not trusted unchecked.
+    #[error(
+        "checkpoint {path} has no metadata `{key}`: it predates checksummed checkpoints (format 1) or was not written by rfm; this build reads format {supported} only, so retrain or re-save it with this build"
+    )]
+    MissingVersion {
+        /// The checkpoint path.
+        path: PathBuf,
+        /// The metadata key looked for.
+        key: &'static str,
+        /// The version this build reads.
+        supported: u32,
+    },
+    /// The file's format version is not the one this build reads.
+    #[error("checkpoint {path} has format version `{found}`; this build reads version {supported} only")]
+    UnsupportedVersion {
+        /// The checkpoint path.
+        path: PathBuf,
+        /// The stored version text.
+        found: String,
+        /// The version this build reads.
+        supported: u32,
+    },
+    /// The stored checksum is missing or does not match the file's metadata and data.
+    #[error(
+        "checkpoint {path} is corrupt: SHA-256 of its metadata and data is {computed}, the file records {stored}"
+    )]
+    ChecksumMismatch {
+        /// The checkpoint path.
+        path: PathBuf,
+        /// The recorded checksum (`"nothing"` when absent).
+        stored: String,
+        /// The checksum of the bytes read.
+        computed: String,
+    },
+    /// The file holds something other than what the command asked for.
+    #[error("checkpoint {path} holds {found}, but {expected} was asked for ({hint})")]
+    WrongContent {
+        /// The checkpoint path.
+        path: PathBuf,
+        /// What it declares (`"state"`, `"weights"` or `"nothing declared"`).
+        found: String,
+        /// What was asked for.
+        expected: &'static str,
+        /// How to ask for what it holds.
+        hint: &'static str,
+    },
+    /// A tensor holds a NaN or an infinity.
+    #[error(
+        "tensor `{name}` in checkpoint {path} holds a non-finite value {value} at flat index {index}"
+    )]
+    NonFinite {
+        /// The checkpoint path.
+        path: PathBuf,
+        /// The tensor key.
+        name: String,
+        /// Row-major index of the first non-finite entry.
+        index: usize,
+        /// The value (NaN, inf or -inf).
+        value: f64,
+    },
     /// The file holds a tensor the model does not have (under the prefix being loaded).
     #[error(
         "checkpoint {path} holds tensor `{name}` (shape {shape:?}) that the model does not have"

@@ -13,15 +13,17 @@
 //!   [`Persist`] is a part of a run that saves and restores itself (critics, agent, replay);
 //!   [`state_io`] adds optimiser moments and scalars.
 
+pub mod describe;
 pub mod element;
 pub mod error;
+pub mod format;
 pub mod persist;
 pub mod read;
 pub mod state_io;
 pub mod write;
 
 pub use error::{CheckpointError, IoStep};
-pub use persist::Persist;
+pub use persist::{Persist, Weights};
 pub use read::{Checkpoint, load_params};
 pub use write::{CheckpointWriter, save_params};
 

@@ -13,3 +13,16 @@ pub trait Persist {
     /// A missing, mis-shaped or mistyped tensor, or inconsistent metadata.
     fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError>;
 }
+
+/// The networks an agent acts and scores with, without optimiser state or target networks
+/// (`agent.safetensors`, read by `rfm eval --weights`).
+pub trait Weights {
+    /// Adds the networks' tensors and descriptions to `w`.
+    fn save_weights(&self, w: &mut CheckpointWriter);
+    /// Restores what [`Weights::save_weights`] wrote (targets, where the part has them, are
+    /// set to the loaded networks; optimiser state is left as built).
+    ///
+    /// # Errors
+    /// A missing, mis-shaped, mistyped or non-finite tensor.
+    fn load_weights(&mut self, c: &Checkpoint) -> Result<(), CheckpointError>;
+}

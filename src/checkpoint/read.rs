@@ -2,24 +2,30 @@
 
 use super::element::{dtype_of, from_le_bytes};
 use super::error::{CheckpointError, IoStep};
+use super::format::{CHECKSUM_KEY, FORMAT_VERSION, VERSION_KEY, checksum};
 use super::tensor_key;
 use crate::Scalar;
 use crate::nn::Params;
 use ndarray::Array2;
 use safetensors::SafeTensorError;
 use safetensors::tensor::{Metadata, TensorInfo};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Length of the little-endian `u64` that opens a safetensors file (the header's byte count).
 const HEADER_LEN_BYTES: usize = 8;
 
-/// A validated safetensors file held in memory.
+/// A validated safetensors file held in memory: lengths, header, format version and checksum
+/// are checked when it is read; each tensor's dtype, shape and finiteness when it is taken.
 #[derive(Debug)]
 pub struct Checkpoint {
     path: PathBuf,
     bytes: Vec<u8>,
     data_start: usize,
     metadata: Metadata,
+    /// Tensors handed out so far (for [`Checkpoint::ensure_all_used`]).
+    used: Mutex<BTreeSet<String>>,
 }
 
 impl Checkpoint {
@@ -45,12 +51,89 @@ impl Checkpoint {
                     reason: describe(&e),
                 }
             })?;
-        Ok(Self {
+        let c = Self {
             path,
             data_start: HEADER_LEN_BYTES + header_len,
             bytes,
             metadata,
-        })
+            used: Mutex::new(BTreeSet::new()),
+        };
+        c.verify()?;
+        Ok(c)
+    }
+
+    /// Format version, then the checksum of metadata, tensor entries and data.
+    fn verify(&self) -> Result<(), CheckpointError> {
+        let path = || self.path.clone();
+        match self.metadata(VERSION_KEY) {
+            None => {
+                return Err(CheckpointError::MissingVersion {
+                    path: path(),
+                    key: VERSION_KEY,
+                    supported: FORMAT_VERSION,
+                });
+            }
+            Some(v) if v != FORMAT_VERSION.to_string() => {
+                return Err(CheckpointError::UnsupportedVersion {
+                    path: path(),
+                    found: v.chars().take(40).collect(),
+                    supported: FORMAT_VERSION,
+                });
+            }
+            Some(_) => {}
+        }
+        let metadata: BTreeMap<String, String> = self
+            .metadata
+            .metadata()
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let tensors = self.metadata.tensors();
+        let computed = checksum(
+            &metadata,
+            tensors.iter().map(|(n, i)| (n.as_str(), *i)),
+            &self.bytes[self.data_start..],
+        );
+        let stored = self.metadata(CHECKSUM_KEY);
+        if stored != Some(computed.as_str()) {
+            return Err(CheckpointError::ChecksumMismatch {
+                path: path(),
+                stored: stored.map_or("nothing".to_owned(), |s| s.chars().take(80).collect()),
+                computed,
+            });
+        }
+        Ok(())
+    }
+
+    /// Every metadata entry, sorted by key.
+    pub fn metadata_entries(&self) -> BTreeMap<&str, &str> {
+        self.metadata
+            .metadata()
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// Refuses the file if it holds a tensor that no load took, other than those starting
+    /// with one of `allowed_prefixes` (parts the caller deliberately does not restore).
+    ///
+    /// # Errors
+    /// [`CheckpointError::UnexpectedTensor`] naming the first such tensor.
+    pub fn ensure_all_used(&self, allowed_prefixes: &[&str]) -> Result<(), CheckpointError> {
+        let used = self.used.lock().expect("no panics while held");
+        for name in self.names() {
+            if !used.contains(&name) && !allowed_prefixes.iter().any(|p| name.starts_with(p)) {
+                let shape = self.shape(&name).unwrap_or_default().to_vec();
+                return Err(CheckpointError::UnexpectedTensor {
+                    path: self.path.clone(),
+                    name,
+                    shape,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The path the checkpoint was read from.
@@ -79,7 +162,7 @@ impl Checkpoint {
         self.metadata.info(name).map(|i| i.shape.as_slice())
     }
 
-    /// Tensor `name`, checked to be a `T` array of shape `expected`.
+    /// Tensor `name`, checked to be a `T` array of shape `expected` with finite entries.
     pub fn tensor<T: Scalar>(
         &self,
         name: &str,
@@ -89,7 +172,20 @@ impl Checkpoint {
         check_info::<T>(&self.path, name, info, expected)?;
         let (start, end) = info.data_offsets;
         let data = &self.bytes[self.data_start + start..self.data_start + end];
-        Ok(from_le_bytes(data, expected.0, expected.1))
+        let a: Array2<T> = from_le_bytes(data, expected.0, expected.1);
+        if let Some((index, v)) = a.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(CheckpointError::NonFinite {
+                path: self.path.clone(),
+                name: name.to_owned(),
+                index,
+                value: Scalar::to_f64(*v),
+            });
+        }
+        self.used
+            .lock()
+            .expect("no panics while held")
+            .insert(name.to_owned());
+        Ok(a)
     }
 
     /// Overwrites every array of `params` with tensor `prefix.name` (`name` for an empty
@@ -124,8 +220,12 @@ impl Checkpoint {
                 });
             }
         }
-        for (key, value) in keys.iter().zip(params.values_mut()) {
-            let loaded = self.tensor::<T>(key, value.dim())?;
+        let loaded = keys
+            .iter()
+            .zip(params.values())
+            .map(|(key, value)| self.tensor::<T>(key, value.dim()))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (value, loaded) in params.values_mut().iter_mut().zip(loaded) {
             value.assign(&loaded);
         }
         Ok(())

@@ -1,14 +1,16 @@
 //! Writing checkpoints atomically.
 
+use super::describe::{NETWORKS_KEY, NetworkDescription};
 use super::element::{dtype_of, to_le_bytes};
 use super::error::{CheckpointError, IoStep};
+use super::format::{CHECKSUM_KEY, FORMAT_VERSION, VERSION_KEY, checksum, header_value};
 use super::tensor_key;
 use crate::Scalar;
 use crate::nn::Params;
 use ndarray::Array2;
-use safetensors::{Dtype, View};
-use std::borrow::Cow;
-use std::collections::HashMap;
+use safetensors::Dtype;
+use safetensors::tensor::TensorInfo;
+use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,26 +23,14 @@ struct OwnedTensor {
     bytes: Vec<u8>,
 }
 
-impl View for &OwnedTensor {
-    fn dtype(&self) -> Dtype {
-        self.dtype
-    }
-    fn shape(&self) -> &[usize] {
-        &self.shape
-    }
-    fn data(&self) -> Cow<'_, [u8]> {
-        Cow::Borrowed(&self.bytes)
-    }
-    fn data_len(&self) -> usize {
-        self.bytes.len()
-    }
-}
-
-/// Collects named tensors and metadata, then writes one safetensors file atomically.
+/// Collects named tensors, metadata and network descriptions, then writes one safetensors
+/// file atomically. The output depends only on what was added, never on the order of the
+/// calls or on hashing: identical runs give byte-identical files.
 #[derive(Default)]
 pub struct CheckpointWriter {
     tensors: Vec<(String, OwnedTensor)>,
-    metadata: HashMap<String, String>,
+    metadata: BTreeMap<String, String>,
+    networks: Vec<NetworkDescription>,
 }
 
 impl CheckpointWriter {
@@ -91,24 +81,60 @@ impl CheckpointWriter {
         self
     }
 
-    /// The serialised safetensors bytes.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, safetensors::SafeTensorError> {
-        let metadata = (!self.metadata.is_empty()).then(|| self.metadata.clone());
-        safetensors::serialize(self.tensors.iter().map(|(n, t)| (n.as_str(), t)), metadata)
+    /// Records the architecture of one network whose tensors are (or will be) added; all of
+    /// them are stored, sorted by prefix, as JSON under metadata `rfm_networks`.
+    pub fn network(&mut self, description: NetworkDescription) -> &mut Self {
+        self.networks.push(description);
+        self
+    }
+
+    /// The serialised bytes: the format version, the network descriptions, the checksum
+    /// ([`super::format`]) and a canonical header; tensors laid out by descending dtype width,
+    /// then name (safetensors' own order, so 8-byte types stay aligned).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut order: Vec<&(String, OwnedTensor)> = self.tensors.iter().collect();
+        order.sort_by(|(ln, l), (rn, r)| r.dtype.cmp(&l.dtype).then(ln.cmp(rn)));
+        let mut data = Vec::with_capacity(order.iter().map(|(_, t)| t.bytes.len()).sum());
+        let mut infos = Vec::with_capacity(order.len());
+        for (name, t) in order {
+            let start = data.len();
+            data.extend_from_slice(&t.bytes);
+            let info = TensorInfo {
+                dtype: t.dtype,
+                shape: t.shape.clone(),
+                data_offsets: (start, data.len()),
+            };
+            infos.push((name.as_str(), info));
+        }
+        let mut metadata = self.metadata.clone();
+        metadata.insert(VERSION_KEY.to_owned(), FORMAT_VERSION.to_string());
+        if !self.networks.is_empty() {
+            let mut networks = self.networks.clone();
+            networks.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+            let json = serde_json::to_string(&networks).expect("descriptions serialise");
+            metadata.insert(NETWORKS_KEY.to_owned(), json);
+        }
+        metadata.remove(CHECKSUM_KEY);
+        let sum = checksum(&metadata, infos.iter().map(|(n, i)| (*n, i)), &data);
+        metadata.insert(CHECKSUM_KEY.to_owned(), sum);
+        let mut header = serde_json::to_vec(&header_value(
+            &metadata,
+            infos.iter().map(|(n, i)| (*n, i)),
+        ))
+        .expect("JSON of strings and integers");
+        header.resize(header.len().next_multiple_of(8), b' ');
+        let mut bytes = Vec::with_capacity(8 + header.len() + data.len());
+        bytes.extend_from_slice(&(header.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&header);
+        bytes.extend_from_slice(&data);
+        bytes
     }
 
     /// Writes the checkpoint to `path` atomically: temporary file in the same directory,
     /// `fsync`, `rename` over `path`, `fsync` of the directory. On error the temporary file is
     /// removed and `path` is left as it was.
     pub fn write(&self, path: impl AsRef<Path>) -> Result<(), CheckpointError> {
-        let path = path.as_ref();
-        let bytes = self
-            .to_bytes()
-            .map_err(|e| CheckpointError::CorruptHeader {
-                path: path.to_owned(),
-                reason: format!("cannot serialise the header: {e}"),
-            })?;
-        write_atomic(path, &bytes)
+        write_atomic(path.as_ref(), &self.to_bytes())
     }
 }
 

@@ -3,20 +3,20 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use rfm::checkpoint::Checkpoint;
+use rfm::checkpoint::describe::Content;
 use rfm::config::check::MAX_EVAL_EPISODES;
-use rfm::rl::build::build_agent;
 use rfm::rl::evaluate::evaluate;
-use rfm::run::state::record_of;
+use rfm::rl::saved::load_saved_agent;
 
-/// Arguments of `rfm eval`.
+/// Arguments of `rfm eval`: exactly one of `--checkpoint` and `--weights`.
 #[derive(Args, Debug, Clone)]
 pub struct EvalArgs {
-    /// `agent.safetensors` or `checkpoint.safetensors` of a run.
+    /// A run's full state, `checkpoint.safetensors` (agent with optimiser state and replay).
+    #[arg(long, required_unless_present = "weights", conflicts_with = "weights")]
+    pub checkpoint: Option<PathBuf>,
+    /// An agent's networks without optimiser state, `agent.safetensors`.
     #[arg(long)]
-    pub checkpoint: PathBuf,
+    pub weights: Option<PathBuf>,
     /// Episodes, 1 to 1000 (default: the run's `schedule.eval_episodes`).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=MAX_EVAL_EPISODES))]
     pub episodes: Option<u64>,
@@ -30,17 +30,14 @@ pub struct EvalArgs {
 /// # Errors
 /// Unreadable, corrupt or mismatched checkpoint.
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
-    let c = Checkpoint::read(&args.checkpoint)?;
-    let record = record_of(&c)?;
+    let (path, content) = match (&args.checkpoint, &args.weights) {
+        (Some(p), _) => (p, Content::State),
+        (None, Some(p)) => (p, Content::Weights),
+        (None, None) => anyhow::bail!("give --checkpoint FILE or --weights FILE"),
+    };
+    let saved = load_saved_agent(path, Some(content))?;
+    let (mut agent, record, c) = (saved.agent, saved.record, saved.checkpoint);
     let task = record.task;
-    let spec = task.spec();
-    let mut agent = build_agent::<f32, _>(
-        &record.config,
-        spec.obs_dim(),
-        spec.action_dim(),
-        &mut ChaCha8Rng::seed_from_u64(0),
-    );
-    agent.load(&c)?;
     // Bounded by the argument parser (and, for the record's value, by its validation).
     let episodes = args
         .episodes

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod curve_svg;
 pub mod envs;
 pub mod eval;
+pub mod inspect;
 pub mod plot;
 pub mod progress;
 pub mod render;

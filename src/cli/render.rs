@@ -10,10 +10,10 @@ use clap::{Args, ValueEnum};
 use ndarray::{ArrayView2, ArrayViewMut2};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rfm::checkpoint::Checkpoint;
+
 use rfm::rl::agent::{ActMode, Agent};
-use rfm::rl::build::build_agent;
-use rfm::run::state::record_of;
+use rfm::rl::saved::load_saved_agent;
+
 use rfm_envs::render::{RenderOptions, render_rollout};
 use rfm_envs::{TaskId, make};
 
@@ -119,21 +119,12 @@ pub fn run(args: RenderArgs) -> Result<()> {
 /// # Errors
 /// Unreadable, corrupt or mismatched checkpoint, or one trained on another task.
 fn load_agent(path: &std::path::Path, task: TaskId) -> Result<Box<dyn Agent<f32>>> {
-    let c = Checkpoint::read(path)?;
-    let record = record_of(&c)?;
-    let trained_on = record.task;
+    let saved = load_saved_agent(path, None)?;
+    let trained_on = saved.record.task;
     anyhow::ensure!(
         trained_on == task,
         "checkpoint {} was trained on {trained_on}; render it with `rfm render {trained_on}`, not {task}",
         path.display()
     );
-    let spec = task.spec();
-    let mut agent = build_agent::<f32, _>(
-        &record.config,
-        spec.obs_dim(),
-        spec.action_dim(),
-        &mut ChaCha8Rng::seed_from_u64(0),
-    );
-    agent.load(&c)?;
-    Ok(agent)
+    Ok(saved.agent)
 }

@@ -19,6 +19,7 @@ fn colour(algo: Algo) -> RGBColor {
     match algo {
         Algo::Rfm => RGBColor(214, 39, 40),
         Algo::Qne => RGBColor(31, 119, 180),
+        Algo::MaxEntDp => RGBColor(23, 190, 207),
         Algo::Dqs => RGBColor(44, 160, 44),
         Algo::Qsm => RGBColor(148, 103, 189),
         Algo::Sac => RGBColor(255, 127, 14),

@@ -186,7 +186,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             signal_name(stop.signal),
             outcome.steps,
             if stop.mid_episode {
-                " (mid-episode: the resumed run starts a new episode there)"
+                " (mid-episode: the resumed run re-enacts the episode and continues exactly)"
             } else {
                 ""
             },

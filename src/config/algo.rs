@@ -4,9 +4,20 @@
 //! |---|---|---|---|---|
 //! | `rfm` | flow (tanh latent) | linear | optimal, per dimension | authors' `configs/rfm.yaml` |
 //! | `qne` | VP diffusion, ε-prediction | VP cosine | η = 0 | MaxEntDP/SDAC family: 20 steps, 500 samples |
+//! | `maxentdp` | VP diffusion, ε-prediction | VP cosine | η = 0, plus the entropy-regularised backup | authors' `maxentdp` block of `configs/default.yaml` |
 //! | `dqs` | VE score | VE geometric | η = 1 | iDEM/DQS family: 20 steps, λ = 0.05, 1000 samples |
 //! | `qsm` | VE score | VE geometric | η = 1 at the proposal mean (K = 1) | QSM: 20 steps, gradient scale 50 = 1/λ |
 //! | `sac` | tanh-Gaussian | — | — | SAC: auto α, target entropy −d, no clipping |
+//!
+//! `qne` and `maxentdp` share the policy, the path and the η = 0 estimator. `qne` is the bare
+//! family member: it acts, bootstraps and builds its endpoints like `rfm` (particles selected by
+//! softmax(Q/λ), on-policy endpoints, DDIM, t ∈ [0.01, 0.99], clipped gradients) and backs up
+//! `min Q̄(s', a')` with no entropy term. `maxentdp` is MaxEntDP as the authors ran it
+//! (`src/agent/maxentdp.py`, `configs/default.yaml: maxentdp`): one ancestral (DDPM) sample per
+//! state when acting and for the next action, the best of 32 by Q in evaluation, endpoints from
+//! the replay actions, t ∈ [0.001, 0.999], no gradient clipping, and the soft backup
+//! `min Q̄(s', a') − λ log π(a'|s')` with `log π` estimated from the diffusion model
+//! (`[RFM:Eq.diffusion-log-density]`, 50 noise samples × 20 steps).
 
 use serde::{Deserialize, Serialize};
 
@@ -28,8 +39,14 @@ use serde::{Deserialize, Serialize};
 pub enum Algo {
     /// Reverse Flow Matching: flow policy, optimal per-dimension control variate.
     Rfm,
-    /// Q-weighted noise estimation (MaxEntDP / SDAC): VP diffusion, η = 0.
+    /// Q-weighted noise estimation: the bare η = 0 member (MaxEntDP / SDAC family), VP diffusion,
+    /// no entropy backup (see `maxentdp` and the module docs for the differences).
     Qne,
+    /// MaxEntDP as the authors ran it: VP diffusion, η = 0, and the entropy-regularised TD
+    /// backup with the diffusion model's estimated log-density of the next action.
+    #[serde(rename = "maxentdp")]
+    #[value(name = "maxentdp")]
+    MaxEntDp,
     /// Diffusion/energy Q-sampling (iDEM / DQS): VE score model, η = 1.
     Dqs,
     /// Q-score matching: VE score model regressed on ∇Q(x_t)/λ.
@@ -40,13 +57,21 @@ pub enum Algo {
 
 impl Algo {
     /// Every algorithm, in the order of the table above.
-    pub const ALL: [Algo; 5] = [Algo::Rfm, Algo::Qne, Algo::Dqs, Algo::Qsm, Algo::Sac];
+    pub const ALL: [Algo; 6] = [
+        Algo::Rfm,
+        Algo::Qne,
+        Algo::MaxEntDp,
+        Algo::Dqs,
+        Algo::Qsm,
+        Algo::Sac,
+    ];
 
     /// The name used on the command line and in files.
     pub fn name(self) -> &'static str {
         match self {
             Algo::Rfm => "rfm",
             Algo::Qne => "qne",
+            Algo::MaxEntDp => "maxentdp",
             Algo::Dqs => "dqs",
             Algo::Qsm => "qsm",
             Algo::Sac => "sac",

@@ -150,6 +150,20 @@ impl TrainConfig {
             Closed(-100.0),
             Closed(100.0),
         )?;
+        let m = &self.maxentdp;
+        check_u(
+            "maxentdp.log_prob_samples",
+            m.log_prob_samples as u64,
+            1,
+            10_000,
+        )?;
+        check_u("maxentdp.log_prob_steps", m.log_prob_steps as u64, 1, 1000)?;
+        check_f(
+            "maxentdp.denoiser_clip",
+            m.denoiser_clip,
+            Closed(0.0),
+            Open(f64::MAX),
+        )?;
         Ok(())
     }
 }

@@ -3,7 +3,8 @@
 
 use super::algo::{Algo, Preset};
 use super::coefficient::{Coefficient, Pooling};
-use super::settings::TrainConfig;
+use super::settings::{MaxEntDpConfig, Proposal, TrainConfig};
+use crate::policies::diffusion_sampler::DiffusionMethod;
 
 impl Algo {
     /// The authors' settings for this algorithm (the `paper` preset).
@@ -18,6 +19,27 @@ impl Algo {
                 c.sampler.steps = 20;
                 c.estimator.samples = 500;
                 c.estimator.coefficient = Coefficient::EtaZero;
+            }
+            // `configs/default.yaml: maxentdp` (run.sh passes no other file for it) and
+            // `src/agent/maxentdp.py`.
+            Algo::MaxEntDp => {
+                c.sampler.steps = 20; // num_diffusion_steps
+                c.sampler.temperature = 0.02; // init_temperature = final_temperature
+                c.sampler.t_min = 0.001; // t_min (t ∈ [0.001, 0.999]; theirs ends at 0.998)
+                c.sampler.diffusion = DiffusionMethod::Ddpm; // x = mean + sqrt(β) z
+                // sample_actions: one sample per state; the next action likewise; evaluation
+                // takes the best of eval_candidate_num = 32 by Q (eval_action_selection).
+                c.sampler.particles_act = 1;
+                c.sampler.particles_train = 1;
+                c.sampler.particles_eval = 32;
+                c.estimator.samples = 500; // score_samples_num
+                c.estimator.coefficient = Coefficient::EtaZero; // eps_target = −Σ w ε
+                c.estimator.proposal = Proposal::Buffer; // noisy_actions from replay actions
+                // actor.max_grad_norm = critic.max_grad_norm = null
+                c.critic.max_grad_norm = 0.0;
+                c.actor.max_grad_norm = 0.0;
+                // backup_entropy = true, log_prob_samples = 50, log_prob_steps = 20
+                c.maxentdp = MaxEntDpConfig::default();
             }
             Algo::Dqs => {
                 c.sampler.steps = 20;
@@ -67,12 +89,23 @@ impl Preset {
                 c.schedule.eval_every = 5_000;
                 c.schedule.eval_episodes = 5;
                 c.schedule.checkpoint_every = 5_000;
-                if c.algo != Algo::Sac {
-                    c.sampler.steps = c.sampler.steps.div_ceil(2);
-                    c.sampler.particles_act = 8;
-                    c.sampler.particles_train = 4;
-                    c.sampler.particles_eval = 8;
-                    c.estimator.samples = c.estimator.samples.min(16);
+                match c.algo {
+                    Algo::Sac => {}
+                    Algo::MaxEntDp => {
+                        // One sample when acting and bootstrapping, as the paper preset.
+                        c.sampler.steps = c.sampler.steps.div_ceil(2);
+                        c.sampler.particles_eval = 8;
+                        c.estimator.samples = c.estimator.samples.min(16);
+                        c.maxentdp.log_prob_samples = c.maxentdp.log_prob_samples.min(8);
+                        c.maxentdp.log_prob_steps = c.maxentdp.log_prob_steps.div_ceil(2);
+                    }
+                    _ => {
+                        c.sampler.steps = c.sampler.steps.div_ceil(2);
+                        c.sampler.particles_act = 8;
+                        c.sampler.particles_train = 4;
+                        c.sampler.particles_eval = 8;
+                        c.estimator.samples = c.estimator.samples.min(16);
+                    }
                 }
             }
         }

@@ -31,6 +31,10 @@ pub struct TrainConfig {
     pub estimator: EstimatorConfig,
     /// SAC's entropy temperature (used by sac only).
     pub sac: SacConfig,
+    /// MaxEntDP's entropy-regularised backup (used by maxentdp only). Absent in run records
+    /// written before maxentdp existed: the defaults.
+    #[serde(default)]
+    pub maxentdp: MaxEntDpConfig,
 }
 
 /// Run length and cadence.
@@ -154,6 +158,32 @@ pub struct SacConfig {
     pub target_entropy_per_dim: f64,
 }
 
+/// MaxEntDP's estimate of `log π(a'|s')` for the soft TD backup
+/// (`[RFM:Eq.diffusion-log-density]`; authors' `_calc_log_prob` in `src/agent/maxentdp.py`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaxEntDpConfig {
+    /// Noise samples per next action and step. Default 50 (`maxentdp.log_prob_samples`).
+    pub log_prob_samples: usize,
+    /// Quadrature steps over the policy's time window. Default 20 (`maxentdp.log_prob_steps`).
+    pub log_prob_steps: usize,
+    /// Clip of the denoised latent `x̂ = (x_t − β ε̂)/α` to `[−clip, clip]` before `ε̂` is
+    /// recomputed from it; 0 disables. Default `artanh(1 − 1e-4)` ≈ 4.952: the authors clip
+    /// `x̂` to the action box (`maxentdp.clip_sampler: true`); our diffusion lives in the tanh
+    /// latent, and this is the latent of the box with the buffer proposal's margin.
+    pub denoiser_clip: f64,
+}
+
+impl Default for MaxEntDpConfig {
+    fn default() -> Self {
+        MaxEntDpConfig {
+            log_prob_samples: 50,
+            log_prob_steps: 20,
+            denoiser_clip: (1.0f64 - 1e-4).atanh(),
+        }
+    }
+}
+
 impl Default for ScheduleConfig {
     fn default() -> Self {
         ScheduleConfig {
@@ -244,6 +274,7 @@ impl Default for TrainConfig {
             sampler: SamplerConfig::default(),
             estimator: EstimatorConfig::default(),
             sac: SacConfig::default(),
+            maxentdp: MaxEntDpConfig::default(),
         }
     }
 }

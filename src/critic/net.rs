@@ -13,7 +13,8 @@ use rand::Rng;
 use super::fused::{CriticOutputs, CriticWeights, FusedCritic};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
-use crate::nn::{Init, ParamId, Params};
+use crate::checkpoint::describe::{Describer, NetworkDescription, NetworkKind};
+use crate::nn::{Activation, Init, ParamId, Params};
 
 /// Sizes and parameter ids of one critic (identical for every critic built with the same shape).
 #[derive(Clone, Debug, PartialEq)]
@@ -40,7 +41,36 @@ pub struct CriticScratch<T> {
     out: Array2<T>,
 }
 
+/// The nonlinearity after every hidden layer (the forward passes below apply `max(z, 0)`).
+pub const CRITIC_ACTIVATION: Activation = Activation::Relu;
+
 impl CriticNet {
+    /// The architecture of the critic stored under `prefix` with parameters `params`.
+    pub fn describe<T: Scalar>(&self, prefix: &str, params: &Params<T>) -> NetworkDescription {
+        let d = Describer::new(prefix, params);
+        let last = self.layers.len() - 1;
+        let layers = self
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, &l)| d.dense(l, (i != last).then_some(CRITIC_ACTIVATION), false))
+            .collect();
+        d.network(
+            NetworkKind::Critic,
+            format!(
+                "Q(s, a) = Dense_1(... relu(Dense_{h}(concat(s, a)))), s: {o}, a: {a}",
+                h = self.hidden,
+                o = self.obs_dim,
+                a = self.action_dim
+            ),
+            vec![d.block(self.w_obs, "s"), d.block(self.w_action, "a")],
+            self.b_in,
+            CRITIC_ACTIVATION,
+            layers,
+            None,
+        )
+    }
+
     /// Registers a freshly initialised critic in a new store and returns both.
     pub fn new<T: Scalar, R: Rng + ?Sized>(
         obs_dim: usize,

@@ -13,7 +13,7 @@ use super::net::{CriticNet, CriticScratch};
 use crate::Scalar;
 use crate::autodiff::Tape;
 use crate::checkpoint::state_io::{load_adam, save_adam};
-use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist, Weights};
 use crate::nn::Params;
 use crate::optim::{Adam, AdamConfig, polyak_update};
 use crate::transition::Batch;
@@ -218,9 +218,11 @@ pub fn mean_f64<T: Scalar>(a: ArrayView2<T>) -> f64 {
 /// Both critics, their targets and optimiser states, under `q1`, `q1_target`, `q1_adam`, ….
 impl<T: Scalar> Persist for TwinCritic<T> {
     fn save(&self, w: &mut CheckpointWriter) {
+        self.save_weights(w);
         for i in 0..2 {
-            w.add_params(&format!("q{}", i + 1), &self.online[i]);
-            w.add_params(&format!("q{}_target", i + 1), &self.target[i]);
+            let prefix = format!("q{}_target", i + 1);
+            w.add_params(&prefix, &self.target[i]);
+            w.network(self.net.describe(&prefix, &self.target[i]));
             save_adam(w, &format!("q{}_adam", i + 1), &self.adam[i]);
         }
     }
@@ -231,6 +233,25 @@ impl<T: Scalar> Persist for TwinCritic<T> {
             c.load_params(&format!("q{}_target", i + 1), &mut self.target[i])?;
             let layout = self.online[i].clone();
             load_adam(c, &format!("q{}_adam", i + 1), &mut self.adam[i], &layout)?;
+        }
+        Ok(())
+    }
+}
+
+/// The online critics `q1`, `q2`.
+impl<T: Scalar> Weights for TwinCritic<T> {
+    fn save_weights(&self, w: &mut CheckpointWriter) {
+        for i in 0..2 {
+            let prefix = format!("q{}", i + 1);
+            w.add_params(&prefix, &self.online[i]);
+            w.network(self.net.describe(&prefix, &self.online[i]));
+        }
+    }
+
+    fn load_weights(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
+        for i in 0..2 {
+            c.load_params(&format!("q{}", i + 1), &mut self.online[i])?;
+            self.target[i] = self.online[i].clone();
         }
         Ok(())
     }

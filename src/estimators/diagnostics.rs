@@ -20,6 +20,10 @@ pub struct Diagnostics<T> {
     pub variance_noise_expectation: Array1<T>,
     /// Estimated variance of the gradient-expectation (η = 1) estimate.
     pub variance_gradient_expectation: Array1<T>,
-    /// Estimated variance of the estimate actually returned.
+    /// Estimated variance of the estimate actually returned. For the plug-in member the fitted
+    /// coefficient is held fixed: the noise of fitting it on the same samples is ignored, so the
+    /// figure is optimistic by a relative term of order `p/ESS` (`p` coefficients per
+    /// dimension: 1, or `d` for the full matrix); see [`super::optimal`]. Zero-weight samples
+    /// are not terms.
     pub variance_chosen: Array1<T>,
 }

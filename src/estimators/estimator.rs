@@ -239,6 +239,10 @@ impl<T: Scalar> RfmEstimator<T> {
         let (b, d) = x_t.dim();
         let k = self.config.samples_per_state;
         assert_eq!(t.len(), b, "one time per state");
+        // A bad x_t is named as such (it would otherwise surface as a bad log-density).
+        if let Some(((s, j), v)) = x_t.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            panic!("x_t[{s}, {j}] = {v:?} is not finite (state {s} of {b})");
+        }
         self.coefficients.clear();
         self.coefficients
             .extend(t.iter().map(|&ti| path.coefficients(ti)));
@@ -382,15 +386,23 @@ impl<T: Scalar> RfmEstimator<T> {
             let (mut v_ne, mut v_ge, mut v_ch) = (T::zero(), T::zero(), T::zero());
             for r in b * k..(b + 1) * k {
                 let w2 = self.weights[r] * self.weights[r];
+                // Not a term (and its ∇Q may be a NaN behind a −∞ log target).
+                if w2 == T::zero() {
+                    continue;
+                }
                 for i in 0..d {
                     f_ne[i] = self.noise[[r, i]] - self.mu_ne[[b, i]];
                     f_ge[i] = ratio * self.grad_log_p[[r, i]] - self.mu_ge[[b, i]];
                     let mut f = self.noise[[r, i]] - self.mu_0[[b, i]];
                     if diagonal {
-                        f += m[[i, i]] * self.score[[r, i]];
+                        if m[[i, i]] != T::zero() {
+                            f += m[[i, i]] * self.score[[r, i]];
+                        }
                     } else {
                         for j in 0..d {
-                            f += m[[i, j]] * self.score[[r, j]];
+                            if m[[i, j]] != T::zero() {
+                                f += m[[i, j]] * self.score[[r, j]];
+                            }
                         }
                     }
                     f_ch[i] = f;

@@ -60,6 +60,11 @@ pub fn gradient_expectation<T: Scalar>(
         row.fill(T::zero());
         let scale = T::from_f64(-coefficients[b].beta_t / coefficients[b].alpha_t);
         for r in b * k..(b + 1) * k {
+            // A zero-weight sample (a −∞ log target) is not a term of the sum: skipping it
+            // keeps a NaN in its gradient out of the estimate (0 · NaN = NaN).
+            if weights[r] == T::zero() {
+                continue;
+            }
             // [RFM:Eq.gradient-expectation]
             row.scaled_add(scale * weights[r], &grad_log_p.row(r));
         }

@@ -20,7 +20,22 @@
 //!
 //! **Degenerate weights.** When the weights put (numerically) all mass on one sample, the
 //! centred sums are round-off and the coefficient is not identifiable; such dimensions get
-//! coefficient 0 (see [`identifiability_floor`]). All members coincide there anyway.
+//! coefficient 0, i.e. the noise-expectation member (see [`identifiability_floor`]). The
+//! members do *not* coincide there: with one sample `k*` of weight 1, `μ̂_0(M) = ε'_{k*} +
+//! M s_0(ε'_{k*})`, which differs between members by `M s_0(ε'_{k*})`; 0 is chosen because
+//! the data carry no information about a better M (the plug-in variance is 0 for every M).
+//!
+//! **Conditioning.** A full system `D + rI` is solved only if its 1-norm condition number is
+//! below [`condition_limit`]; pivots alone pass numerically singular systems (cond ≳ 1e13 at
+//! ESS ≈ 1 with ridge 0) and return an M made of round-off. A refused system falls back to the
+//! per-dimension coefficient.
+//!
+//! **Reported variance.** [`super::Diagnostics::variance_chosen`] is the plug-in variance of
+//! the chosen member *with the fitted coefficient held fixed*: it ignores the noise of fitting
+//! that coefficient on the same samples. It is therefore optimistic, by the in-sample optimism
+//! of a least-squares fit: a relative term of order `p/ESS`, with `p` the coefficients fitted
+//! per dimension (1 for isotropic and per-dimension, `d` for the full matrix). It is not
+//! corrected; `rfm audit` compares members by the spread of independent repetitions instead.
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 
@@ -36,6 +51,13 @@ use crate::paths::PathCoefficients;
 pub fn identifiability_floor<T: Scalar>() -> T {
     let r = T::EPS * T::from_f64(1e5);
     r * r
+}
+
+/// The largest 1-norm condition number `κ₁(D + rI)` of a full system that is solved:
+/// `1/(10³ ε)` (f64: 4.5e12, f32: 8.4e3). A solve loses about `log₁₀ κ` digits, so at the limit
+/// the coefficient keeps about 3; beyond it the per-dimension coefficient is used.
+pub fn condition_limit<T: Scalar>() -> T {
+    T::one() / (T::EPS * T::from_f64(1e3))
 }
 
 /// The shape of the control-variate coefficient.
@@ -134,6 +156,10 @@ pub fn plugin_coefficient<T: Scalar>(
     scratch.raw.resize(d, T::zero());
     for r in 0..k {
         let w2 = weights[r] * weights[r];
+        // Samples whose w² is 0 are not terms of N or D (and may carry a NaN score).
+        if w2 == T::zero() {
+            continue;
+        }
         for j in 0..d {
             scratch.raw[j] += w2 * score[[r, j]] * score[[r, j]];
         }
@@ -195,25 +221,39 @@ pub fn plugin_coefficient<T: Scalar>(
             }
         }
         CoefficientStructure::FullMatrix => {
-            // M (D + rI) = −N  ⇔  (D + rI) Mᵀ = −Nᵀ  (D symmetric).
+            // M (D + rI) = −N  ⇔  (D + rI) Mᵀ = −Nᵀ  (D symmetric), solved together with
+            // (D + rI) X = I for the condition number: rhs = [−Nᵀ | I], d × 2d.
             for j in 0..d {
                 scratch.dd[j * d + j] += ridge_t;
             }
+            let norm_a = (0..d)
+                .map(|c| (0..d).fold(T::zero(), |s, r| s + scratch.dd[r * d + c].abs()))
+                .fold(T::zero(), |a, b| a.max(b));
+            let m2 = 2 * d;
             scratch.rhs.clear();
-            scratch.rhs.resize(d * d, T::zero());
+            scratch.rhs.resize(d * m2, T::zero());
             for i in 0..d {
                 for j in 0..d {
-                    scratch.rhs[j * d + i] = -scratch.n[i * d + j];
+                    scratch.rhs[j * m2 + i] = -scratch.n[i * d + j];
                 }
+                scratch.rhs[i * m2 + d + i] = T::one();
             }
-            // A singular D + rI (K ≤ d and no ridge) or a non-identifiable dimension has no
-            // unique minimiser: fall back to the per-dimension one (still a minimiser over a
-            // class containing 0 and I).
+            // A singular D + rI (K ≤ d and no ridge), an ill-conditioned one, or a
+            // non-identifiable dimension has no reliable minimiser: fall back to the
+            // per-dimension one (still a minimiser over a class containing 0 and I).
             let all_identifiable = identifiable.iter().all(|&ok| ok);
-            if all_identifiable && spd_solve_in_place(&mut scratch.dd, d, &mut scratch.rhs) {
+            let solved = all_identifiable && spd_solve_in_place(&mut scratch.dd, d, &mut scratch.rhs);
+            let conditioned = solved && {
+                let norm_inv = (0..d)
+                    .map(|c| (0..d).fold(T::zero(), |s, r| s + scratch.rhs[r * m2 + d + c].abs()))
+                    .fold(T::zero(), |a, b| a.max(b));
+                // [RFM:Eq.plugin-conditioning] κ₁ = ‖A‖₁ ‖A⁻¹‖₁ below the limit
+                norm_a * norm_inv < condition_limit::<T>()
+            };
+            if conditioned {
                 for i in 0..d {
                     for j in 0..d {
-                        matrix[[i, j]] = scratch.rhs[j * d + i];
+                        matrix[[i, j]] = scratch.rhs[j * m2 + i];
                     }
                 }
             } else {
@@ -222,6 +262,9 @@ pub fn plugin_coefficient<T: Scalar>(
                     let (mut num, mut den) = (T::zero(), ridge_t);
                     for r in 0..k {
                         let w2 = weights[r] * weights[r];
+                        if w2 == T::zero() {
+                            continue;
+                        }
                         let z = score[[r, j]] - mean_score[j];
                         num += w2 * (noise[[r, j]] - mu_ne[j]) * z;
                         den += w2 * z * z;

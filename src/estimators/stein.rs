@@ -49,7 +49,8 @@ pub fn noise_posterior_scores<T: Scalar>(
     }
 }
 
-/// `out[b] = Σ_k w_{b,k} f_{b,k}`: the self-normalised mean of any per-sample quantity.
+/// `out[b] = Σ_k w_{b,k} f_{b,k}`: the self-normalised mean of any per-sample quantity, over
+/// the samples of non-zero weight only (a NaN of a zero-weight sample does not leak).
 ///
 /// # Panics
 /// When shapes disagree.
@@ -69,12 +70,16 @@ pub fn weighted_means<T: Scalar>(
     for (b, mut row) in out.rows_mut().into_iter().enumerate() {
         row.fill(T::zero());
         for r in b * samples_per_state..(b + 1) * samples_per_state {
+            if weights[r] == T::zero() {
+                continue;
+            }
             row.scaled_add(weights[r], &values.row(r));
         }
     }
 }
 
-/// `μ̂_0[b] = μ̂_0^{NE}[b] + M_b s̄_0[b]` with `M_b = matrices[b]` (noise space).
+/// `μ̂_0[b] = μ̂_0^{NE}[b] + M_b s̄_0[b]` with `M_b = matrices[b]` (noise space). Zero entries
+/// of `M_b` are not multiplied, so η = 0 never reads `s̄_0` (hence never `∇Q`).
 ///
 /// # Panics
 /// When shapes disagree.
@@ -97,8 +102,11 @@ pub fn apply_noise_control_variate<T: Scalar>(
         for i in 0..d {
             let mut acc = noise_expectation[[s, i]];
             for j in 0..d {
-                // [RFM:Eq.stein-control-variate]
-                acc += matrices[[s, i, j]] * mean_score[[s, j]];
+                let m = matrices[[s, i, j]];
+                if m != T::zero() {
+                    // [RFM:Eq.stein-control-variate]
+                    acc += m * mean_score[[s, j]];
+                }
             }
             mu_0[[s, i]] = acc;
         }
@@ -144,10 +152,17 @@ pub fn data_space_estimate<T: Scalar>(
         let ratio = T::from_f64(coefficients[b].alpha_t / coefficients[b].beta_t);
         row.fill(T::zero());
         for r in b * samples_per_state..(b + 1) * samples_per_state {
+            if weights[r] == T::zero() {
+                continue;
+            }
             for j in 0..d {
-                let s_1 = grad_log_p[[r, j]] + ratio * noise[[r, j]];
+                let cv = if c[j] == 0.0 {
+                    T::zero()
+                } else {
+                    T::from_f64(c[j]) * (grad_log_p[[r, j]] + ratio * noise[[r, j]])
+                };
                 // [RFM:Eq.data-space-control-variate]
-                row[j] += weights[r] * (points[[r, j]] + T::from_f64(c[j]) * s_1);
+                row[j] += weights[r] * (points[[r, j]] + cv);
             }
         }
     }

@@ -10,6 +10,11 @@
 //! the tape: the networks never need a derivative with respect to `t` or `λ`.
 
 use crate::Scalar;
+
+/// The embedding in one line (for checkpoint descriptions); the implementation is
+/// [`sinusoidal_frequencies`] and [`sinusoidal_embedding_into`].
+pub const SINUSOIDAL_FORMULA: &str = "emb(x) = [sin(x*f_0..f_{half-1}), cos(x*f_0..f_{half-1})], \
+     half = width/2, f_k = exp(-k*ln(1000)/(half-1)), x unscaled, evaluated in f64";
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 /// The `half` frequencies `f_k = exp(−k·ln(1000)/(half − 1))`, `k = 0..half` (in f64).

@@ -11,6 +11,8 @@
 //! With the exact ε̂ of any target both keep `x_t` on the path's marginal. The start is
 //! `x_{t_min} = β_{t_min} z` (the data mean taken as 0, exact for VP where `α_{t_min} ≈ 0`).
 //! For a VE score model, `ε̂ = −β_t · score` (paper-notes/math-outline.md §5).
+//! With a denoiser clip `c`, `x̂_1` is clipped to `[−c, c]` and `ε̂ = (x_t − α_t x̂_1)/β_t`
+//! recomputed from it before the step (the authors' `clip_sampler` in `maxentdp.py`).
 
 use ndarray::{Array2, ArrayViewMut2, Zip};
 use rand::Rng;
@@ -39,7 +41,7 @@ pub struct DiffusionScratch<T> {
 
 /// Draws `x_{t_min} = β_{t_min} z` into `x` and denoises it in place to `t = 1 − t_min`
 /// with `steps` steps. `field` returns the noise prediction ε̂; `field.prepare` must have
-/// been called for these rows.
+/// been called for these rows. `denoiser_clip`: see the module docs (`None`: no clip).
 ///
 /// # Panics
 /// If `steps == 0` or `t_min ∉ (0, 0.5)`.
@@ -51,6 +53,7 @@ pub fn sample_diffusion<T, P, F, R>(
     steps: usize,
     t_min: f64,
     method: DiffusionMethod,
+    denoiser_clip: Option<f64>,
     rng: &mut R,
     mut x: ArrayViewMut2<T>,
     scratch: &mut DiffusionScratch<T>,
@@ -96,6 +99,9 @@ pub fn sample_diffusion<T, P, F, R>(
             T::from_f64(n.alpha_t),
         );
         let (keep, sig) = (T::from_f64(keep), T::from_f64(sigma));
+        let lim = denoiser_clip.map(T::from_f64);
+        let inv_b = T::from_f64(1.0 / c.beta_t);
+        let a = T::from_f64(c.alpha_t);
         if sigma > 0.0 {
             fill_standard_normal(rng, scratch.z.view_mut());
         }
@@ -103,7 +109,12 @@ pub fn sample_diffusion<T, P, F, R>(
             .and(&scratch.eps)
             .and(&scratch.z)
             .for_each(|x, &e, &z| {
-                let x1 = (*x - b * e) * inv_a;
+                let mut x1 = (*x - b * e) * inv_a;
+                let mut e = e;
+                if let Some(lim) = lim {
+                    x1 = x1.max(-lim).min(lim);
+                    e = (*x - a * x1) * inv_b;
+                }
                 *x = a_next * x1 + keep * e + if sigma > 0.0 { sig * z } else { T::zero() };
             });
     }

@@ -12,6 +12,7 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rand::Rng;
 
+use super::diffusion_log_density::{DiffusionLogDensity, LogDensityScratch};
 use super::diffusion_sampler::{DiffusionMethod, DiffusionScratch, sample_diffusion};
 use super::field::ConditionalField;
 use super::flow_sampler::{FlowSchedule, FlowScratch, OdeMethod, integrate};
@@ -33,6 +34,17 @@ pub enum GenerativeKind {
     VeScore(DiffusionMethod),
 }
 
+impl GenerativeKind {
+    /// What the network's output is read as, for checkpoint descriptions.
+    pub fn output_name(self) -> &'static str {
+        match self {
+            GenerativeKind::Flow(_) => "velocity v(x_t, t | s) (flow, linear path)",
+            GenerativeKind::VpEpsilon(_) => "eps(x_t, t | s) (VP diffusion, cosine schedule)",
+            GenerativeKind::VeScore(_) => "score(x_t, t | s) (VE diffusion)",
+        }
+    }
+}
+
 /// A generative policy: its kind, network and sampling schedule.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenerativePolicy {
@@ -44,6 +56,9 @@ pub struct GenerativePolicy {
     pub steps: usize,
     /// Time window `[t_min, 1 − t_min]`.
     pub t_min: f64,
+    /// Clip of the diffusion samplers' denoised point `x̂_1` to `[−c, c]` (`None`: no clip;
+    /// maxentdp: the authors' `clip_sampler`).
+    pub denoiser_clip: Option<f64>,
 }
 
 /// Reusable sampler buffers.
@@ -109,6 +124,7 @@ impl GenerativePolicy {
                     self.steps,
                     self.t_min,
                     method,
+                    self.denoiser_clip,
                     rng,
                     out,
                     &mut scratch.diffusion,
@@ -126,12 +142,49 @@ impl GenerativePolicy {
                     self.steps,
                     self.t_min,
                     method,
+                    self.denoiser_clip,
                     rng,
                     out,
                     &mut scratch.diffusion,
                 );
             }
         }
+    }
+
+    /// Writes the estimated log-density `log p̂(u_b | s_b)` of the latents `u` (`B × d`) under
+    /// the VP policy at the states `obs` into `out` (`[RFM:Eq.diffusion-log-density]`, on the
+    /// policy's window `[t_min, 1 − t_min]`).
+    ///
+    /// # Panics
+    /// If the policy is not the VP ε-prediction (the estimate reads the net as ε̂ on the VP
+    /// path), or the shapes disagree.
+    #[track_caller]
+    #[allow(clippy::too_many_arguments)]
+    pub fn log_density_latent<T: Scalar, R: Rng + ?Sized>(
+        &self,
+        params: &Params<T>,
+        obs: ArrayView2<T>,
+        latents: ArrayView2<T>,
+        estimate: &DiffusionLogDensity,
+        rng: &mut R,
+        out: &mut [f64],
+        scratch: &mut LogDensityScratch<T>,
+    ) {
+        assert!(
+            matches!(self.kind, GenerativeKind::VpEpsilon(_)),
+            "the log-density estimate needs the VP ε-prediction policy"
+        );
+        let mut field = VelocityField::new(&self.net, params);
+        field.prepare(obs, estimate.samples);
+        estimate.estimate(
+            &VpPath::cosine(),
+            &mut field,
+            (self.t_min, 1.0 - self.t_min),
+            latents,
+            rng,
+            out,
+            scratch,
+        );
     }
 
     /// Turns the estimator's posterior means into this policy's regression target

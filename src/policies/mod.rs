@@ -5,6 +5,7 @@
 //! blocks → Dense d) and differ in what its output means (velocity, ε-prediction, score) and
 //! in the sampler that integrates it. All of them act in the tanh latent: `a = tanh(u)`.
 
+pub mod diffusion_log_density;
 pub mod diffusion_sampler;
 pub mod field;
 pub mod flow_sampler;

@@ -15,7 +15,8 @@ use super::noise::fill_standard_normal;
 use crate::Scalar;
 use crate::autodiff::ops::log_sech2::log_sech2_of as log_sech2;
 use crate::autodiff::{Tape, Var};
-use crate::nn::{Init, ParamId, Params};
+use crate::checkpoint::describe::{Describer, NetworkDescription, NetworkKind};
+use crate::nn::{Activation, Init, ParamId, Params};
 
 /// Bounds of log σ (authors: `jnp.clip(log_std, -20, 2)`).
 pub const LOG_STD_BOUNDS: (f64, f64) = (-20.0, 2.0);
@@ -42,7 +43,36 @@ pub fn log_prob_reference(mean: &[f64], log_std: &[f64], u: &[f64]) -> f64 {
     lp
 }
 
+/// The nonlinearity after every hidden layer (`mean_log_std` applies `max(z, 0)`).
+pub const ACTOR_ACTIVATION: Activation = Activation::Relu;
+
 impl TanhGaussianPolicy {
+    /// The architecture stored under `prefix` with parameters `params`.
+    pub fn describe<T: Scalar>(&self, prefix: &str, params: &Params<T>) -> NetworkDescription {
+        let d = Describer::new(prefix, params);
+        let last = self.layers.len() - 1;
+        let layers = self.layers[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, &l)| d.dense(l, (i + 1 != last).then_some(ACTOR_ACTIVATION), false))
+            .collect();
+        d.network(
+            NetworkKind::TanhGaussianActor,
+            format!(
+                "[mean | log_std_raw] = Dense_{two_d}(... relu(Dense(s))), \
+                 log_std = clip(log_std_raw, {lo}, {hi}), a = tanh(mean) (deterministic)",
+                two_d = 2 * self.action_dim,
+                lo = LOG_STD_BOUNDS.0,
+                hi = LOG_STD_BOUNDS.1
+            ),
+            vec![d.block(self.layers[0].0, "s")],
+            self.layers[0].1,
+            ACTOR_ACTIVATION,
+            layers,
+            None,
+        )
+    }
+
     /// Registers a freshly initialised network (orthogonal √2, zero biases) in `params`.
     pub fn new<T: Scalar, R: Rng + ?Sized>(
         obs_dim: usize,

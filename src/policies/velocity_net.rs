@@ -19,7 +19,15 @@ use rand::Rng;
 use super::field::ConditionalField;
 use super::velocity_fused::FusedVelocityNet;
 use crate::Scalar;
-use crate::nn::{Init, ParamId, Params, sinusoidal_embedding};
+use crate::checkpoint::describe::{
+    Describer, EmbeddingDescription, NetworkDescription, NetworkKind,
+};
+use crate::nn::embedding::SINUSOIDAL_FORMULA;
+use crate::nn::{Activation, Init, ParamId, Params, sinusoidal_embedding};
+
+/// The nonlinearity of the first layer and of every residual block (the forward passes apply
+/// [`crate::nn::fast_gelu::gelu`], GELU's tanh form).
+pub const FIELD_ACTIVATION: Activation = Activation::Gelu;
 
 /// Sizes of the conditional network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +120,48 @@ impl VelocityNet {
             },
             temperature,
         }
+    }
+
+    /// The architecture stored under `prefix` with parameters `params`; `output` names what
+    /// the network's output is read as (velocity, ε or score).
+    pub fn describe<T: Scalar>(
+        &self,
+        prefix: &str,
+        params: &Params<T>,
+        output: &str,
+    ) -> NetworkDescription {
+        let d = Describer::new(prefix, params);
+        let ids = &self.ids;
+        let mut layers: Vec<_> = ids
+            .blocks
+            .iter()
+            .map(|&l| d.dense(l, Some(FIELD_ACTIVATION), true))
+            .collect();
+        layers.push(d.dense((ids.w_out, ids.b_out), None, false));
+        d.network(
+            NetworkKind::ConditionalField,
+            format!(
+                "{output} = Dense_{a}(res^{n}(gelu(Dense_{h}(concat(s, x_t, emb(t), emb(lambda)))))), \
+                 res(h) = h + gelu(Dense_{h}(h))",
+                a = self.shape.action_dim,
+                n = self.shape.residual_blocks,
+                h = self.shape.hidden
+            ),
+            vec![
+                d.block(ids.w_obs, "s"),
+                d.block(ids.w_x, "x_t"),
+                d.block(ids.w_t, "emb(t)"),
+                d.block(ids.w_lambda, "emb(lambda)"),
+            ],
+            ids.b_in,
+            FIELD_ACTIVATION,
+            layers,
+            Some(EmbeddingDescription {
+                width: self.shape.embed_dim,
+                formula: SINUSOIDAL_FORMULA.to_owned(),
+                lambda: self.temperature,
+            }),
+        )
     }
 
     /// `emb(x)` as a `1 × embed_dim` row.

@@ -4,7 +4,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use rand_chacha::ChaCha8Rng;
 
 use crate::Scalar;
-use crate::checkpoint::Persist;
+use crate::checkpoint::{Persist, Weights};
 use crate::transition::Batch;
 
 /// How an action is chosen.
@@ -108,8 +108,8 @@ impl UpdateMetrics {
 }
 
 /// An online actor-critic algorithm; as a [`Persist`] it saves every parameter, target and
-/// optimiser state.
-pub trait Agent<T: Scalar>: Persist {
+/// optimiser state, as [`Weights`] only the networks it acts and scores with.
+pub trait Agent<T: Scalar>: Persist + Weights {
     /// Writes one action per row of `obs` into `action` (`B × d`, in [−1, 1]).
     fn act(
         &mut self,

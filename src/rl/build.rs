@@ -3,6 +3,7 @@
 use rand::Rng;
 
 use super::agent::Agent;
+use super::entropy_backup::EntropyBackup;
 use super::generative_agent::{GenerativeAgent, ParticleSettings, TargetSource};
 use super::sac_agent::SacAgent;
 use crate::Scalar;
@@ -16,6 +17,7 @@ use crate::estimators::{
 };
 use crate::nn::Params;
 use crate::optim::{Adam, AdamConfig};
+use crate::policies::diffusion_log_density::DiffusionLogDensity;
 use crate::policies::generative::{GenerativeKind, GenerativePolicy};
 use crate::policies::tanh_gaussian::TanhGaussianPolicy;
 use crate::policies::velocity_net::{VelocityNet, VelocityNetShape};
@@ -57,7 +59,7 @@ pub fn build_agent<T: Scalar, R: Rng + ?Sized>(
 pub enum Built<T: Scalar> {
     /// sac.
     Sac(Box<SacAgent<T>>),
-    /// rfm, qne, dqs, qsm.
+    /// rfm, qne, maxentdp, dqs, qsm.
     Generative(Box<GenerativeAgent<T>>),
 }
 
@@ -101,7 +103,7 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
     let p = &config.sampler;
     let kind = match config.algo {
         Algo::Rfm => GenerativeKind::Flow(p.integrator),
-        Algo::Qne => GenerativeKind::VpEpsilon(p.diffusion),
+        Algo::Qne | Algo::MaxEntDp => GenerativeKind::VpEpsilon(p.diffusion),
         Algo::Dqs | Algo::Qsm => GenerativeKind::VeScore(p.diffusion),
         Algo::Sac => unreachable!("handled above"),
     };
@@ -118,6 +120,8 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
         net,
         steps: p.steps,
         t_min: p.t_min,
+        denoiser_clip: (config.algo == Algo::MaxEntDp && config.maxentdp.denoiser_clip > 0.0)
+            .then_some(config.maxentdp.denoiser_clip),
     };
     let log_target = LogTarget {
         form: TargetForm::TanhLatent,
@@ -133,6 +137,17 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
             control_variate: control_variate(e.coefficient, e.ridge, e.clip),
         })))
     };
+    let entropy_backup = (config.algo == Algo::MaxEntDp).then(|| {
+        let m = &config.maxentdp;
+        EntropyBackup::new(
+            DiffusionLogDensity {
+                samples: m.log_prob_samples,
+                steps: m.log_prob_steps,
+                denoiser_clip: (m.denoiser_clip > 0.0).then_some(m.denoiser_clip),
+            },
+            p.temperature,
+        )
+    });
     let adam = Adam::new(AdamConfig::with_lr(a.lr), &actor);
     Built::Generative(Box::new(GenerativeAgent::new(
         policy,
@@ -148,5 +163,6 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
             temperature: p.temperature,
         },
         e.proposal,
+        entropy_backup,
     )))
 }

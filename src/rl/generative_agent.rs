@@ -5,7 +5,7 @@
 //! 1. on-policy endpoints `u_1` at `s` (P particles, one drawn by softmax(Q/λ), pre-update Q),
 //!    or `u_1 = artanh(clip(a_replay))` with the buffer proposal;
 //! 2. next actions `a'` at `s'` the same way (online Q);
-//! 3. critic TD step (+ Polyak);
+//! 3. critic TD step (+ Polyak); maxentdp adds the bonus `−λ log π(a'|s')` (`entropy_backup.rs`);
 //! 4. `t ~ U[t_min, 1 − t_min]`, `ε ~ N(0, I)`, `x_t = α_t u_1 + β_t ε`;
 //! 5. the estimator's target at `x_t` with the *updated* critic (qsm: `∇_u log p_1(x_t)`);
 //! 6. one Adam step of the actor on the regression loss.
@@ -15,10 +15,11 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::agent::{ActMode, Agent, UpdateMetrics};
+use super::entropy_backup::EntropyBackup;
 use crate::Scalar;
 use crate::autodiff::Tape;
 use crate::checkpoint::state_io::{first_non_finite, load_adam, save_adam};
-use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist, Weights};
 use crate::config::settings::Proposal;
 use crate::critic::action_value::CriticActionValue;
 use crate::critic::twin::TwinCritic;
@@ -70,6 +71,8 @@ pub struct GenerativeAgent<T: Scalar> {
     pub particles: ParticleSettings,
     /// Endpoint proposal.
     pub proposal: Proposal,
+    /// The entropy-regularised backup (maxentdp); `None` backs up `min Q̄(s', a')` alone.
+    pub entropy_backup: Option<EntropyBackup<T>>,
     tape: Tape<T>,
     grads: Params<T>,
     sampler: SamplerScratch<T>,
@@ -79,6 +82,7 @@ pub struct GenerativeAgent<T: Scalar> {
     chosen: Vec<usize>,
     u1: Array2<T>,
     next_action: Array2<T>,
+    next_latent: Array2<T>,
     x_t: Array2<T>,
     eps: Array2<T>,
     regression: Array2<T>,
@@ -96,6 +100,7 @@ impl<T: Scalar> GenerativeAgent<T> {
         target: TargetSource<T>,
         particles: ParticleSettings,
         proposal: Proposal,
+        entropy_backup: Option<EntropyBackup<T>>,
     ) -> Self {
         let grads = actor.zeros_like();
         GenerativeAgent {
@@ -107,6 +112,7 @@ impl<T: Scalar> GenerativeAgent<T> {
             target,
             particles,
             proposal,
+            entropy_backup,
             tape: Tape::new(),
             grads,
             sampler: SamplerScratch::default(),
@@ -116,6 +122,7 @@ impl<T: Scalar> GenerativeAgent<T> {
             chosen: Vec::new(),
             u1: Array2::zeros((0, 0)),
             next_action: Array2::zeros((0, 0)),
+            next_latent: Array2::zeros((0, 0)),
             x_t: Array2::zeros((0, 0)),
             eps: Array2::zeros((0, 0)),
             regression: Array2::zeros((0, 0)),
@@ -226,19 +233,31 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
                 });
             }
         }
-        // 2. next actions
+        // 2. next actions (and their latents, for the entropy backup)
+        let mut next_latent = std::mem::take(&mut self.next_latent);
+        resize(&mut next_latent, b, d);
         self.sample_selected(
             batch.next_obs.view(),
             p,
             sel,
             rng,
-            None,
+            Some(next_latent.view_mut()),
             Some(next_action.view_mut()),
         );
         // 3. critic
+        let bonus = self.entropy_backup.as_mut().map(|e| {
+            e.bonus(
+                &self.policy,
+                &self.actor,
+                batch.next_obs.view(),
+                next_latent.view(),
+                rng,
+            )
+        });
         let cm = self
             .critic
-            .update(&mut self.tape, batch, next_action.view(), None);
+            .update(&mut self.tape, batch, next_action.view(), bonus);
+        self.next_latent = next_latent;
         // 4. x_t
         let (t_min, path) = (self.policy.t_min, self.policy.path());
         let t: Vec<f64> = (0..b)
@@ -334,9 +353,9 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
 
 impl<T: Scalar> Persist for GenerativeAgent<T> {
     fn save(&self, w: &mut CheckpointWriter) {
-        w.add_params("actor", &self.actor);
+        self.save_actor(w);
         save_adam(w, "actor_adam", &self.actor_adam);
-        self.critic.save(w);
+        Persist::save(&self.critic, w);
     }
 
     fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
@@ -344,5 +363,27 @@ impl<T: Scalar> Persist for GenerativeAgent<T> {
         let layout = self.actor.clone();
         load_adam(c, "actor_adam", &mut self.actor_adam, &layout)?;
         self.critic.load(c)
+    }
+}
+
+impl<T: Scalar> GenerativeAgent<T> {
+    /// The actor's tensors (`actor.*`) and description.
+    fn save_actor(&self, w: &mut CheckpointWriter) {
+        w.add_params("actor", &self.actor);
+        let output = self.policy.kind.output_name();
+        w.network(self.policy.net.describe("actor", &self.actor, output));
+    }
+}
+
+/// The actor (`actor.*`) and the online critics.
+impl<T: Scalar> Weights for GenerativeAgent<T> {
+    fn save_weights(&self, w: &mut CheckpointWriter) {
+        self.save_actor(w);
+        self.critic.save_weights(w);
+    }
+
+    fn load_weights(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
+        c.load_params("actor", &mut self.actor)?;
+        self.critic.load_weights(c)
     }
 }

@@ -9,9 +9,11 @@
 
 pub mod agent;
 pub mod build;
+pub mod entropy_backup;
 pub mod evaluate;
 pub mod generative_agent;
 pub mod observer;
 pub mod replay;
+pub mod saved;
 pub mod sac_agent;
 pub mod trainer;

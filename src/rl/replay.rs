@@ -5,7 +5,7 @@
 //! per step. Indices are drawn with the run's explicit `ChaCha8Rng` (authors: `np.random.randint`
 //! with replacement).
 
-use ndarray::{Array1, Array2, s};
+use ndarray::{Array1, Array2, ArrayView1, s};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -95,6 +95,18 @@ impl<T: Scalar> ReplayBuffer<T> {
         self.terminated[i] = if terminated { T::one() } else { T::zero() };
         self.next = (i + 1) % self.capacity();
         self.len = (self.len + 1).min(self.capacity());
+    }
+
+    /// The action and next observation of the transition stored `back` pushes ago (`back = 1`
+    /// is the latest), or `None` when fewer than `back` are held. Used to re-enact the episode
+    /// cut by a stop, so that the resumed env is in the exact state it was in.
+    pub fn recent(&self, back: usize) -> Option<(ArrayView1<'_, T>, ArrayView1<'_, T>)> {
+        if back == 0 || back > self.len {
+            return None;
+        }
+        let cap = self.capacity();
+        let i = (self.next + cap - back) % cap;
+        Some((self.action.row(i), self.next_obs.row(i)))
     }
 
     /// Fills `batch` with `batch.len()` transitions drawn uniformly with replacement.

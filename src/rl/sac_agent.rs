@@ -12,7 +12,7 @@ use super::agent::{ActMode, Agent, UpdateMetrics};
 use crate::Scalar;
 use crate::autodiff::Tape;
 use crate::checkpoint::state_io::{first_non_finite, load_adam, save_adam};
-use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist, Weights};
 use crate::critic::twin::TwinCritic;
 use crate::nn::Params;
 use crate::optim::{Adam, AdamConfig};
@@ -188,11 +188,11 @@ impl<T: Scalar> Agent<T> for SacAgent<T> {
 
 impl<T: Scalar> Persist for SacAgent<T> {
     fn save(&self, w: &mut CheckpointWriter) {
-        w.add_params("actor", &self.actor);
+        self.save_actor(w);
         save_adam(w, "actor_adam", &self.actor_adam);
         w.add_params("alpha", &self.log_alpha);
         save_adam(w, "alpha_adam", &self.alpha_adam);
-        self.critic.save(w);
+        Persist::save(&self.critic, w);
     }
 
     fn load(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
@@ -203,5 +203,26 @@ impl<T: Scalar> Persist for SacAgent<T> {
         let layout = self.log_alpha.clone();
         load_adam(c, "alpha_adam", &mut self.alpha_adam, &layout)?;
         self.critic.load(c)
+    }
+}
+
+impl<T: Scalar> SacAgent<T> {
+    /// The actor's tensors (`actor.*`) and description.
+    fn save_actor(&self, w: &mut CheckpointWriter) {
+        w.add_params("actor", &self.actor);
+        w.network(self.policy.describe("actor", &self.actor));
+    }
+}
+
+/// The actor (`actor.*`) and the online critics (the temperature α is not needed to act).
+impl<T: Scalar> Weights for SacAgent<T> {
+    fn save_weights(&self, w: &mut CheckpointWriter) {
+        self.save_actor(w);
+        self.critic.save_weights(w);
+    }
+
+    fn load_weights(&mut self, c: &Checkpoint) -> Result<(), CheckpointError> {
+        c.load_params("actor", &mut self.actor)?;
+        self.critic.load_weights(c)
     }
 }

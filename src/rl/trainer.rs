@@ -4,8 +4,13 @@
 //! the first `random_steps`, else the policy's exploring action), step the env, store the
 //! transition, reset if the episode ended, then (after the random phase) `updates_per_step`
 //! updates, then evaluate when the step count is a multiple of `eval_every` (and at step 0 and
-//! at the end). Checkpoints are taken at episode boundaries so that resuming never needs the
-//! physics state.
+//! at the end). Checkpoints are taken at episode boundaries, and at any step when a stop is
+//! requested. A stop can cut an episode: the checkpoint then records where that episode began,
+//! and the resumed run re-enacts it (same reset stream position, the episode's own actions read
+//! back from the replay memory) before going on, so that it continues bit for bit. Re-enacting
+//! rather than restoring a physics snapshot also restores what a snapshot would miss (contact
+//! manifolds and solver warm starts), and it is checked: every re-enacted observation must equal
+//! the stored one bit for bit.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -25,7 +30,7 @@ use crate::run::csv_log::CsvLog;
 use crate::run::directory::{prepare_new_run, remove_stale_temporaries};
 use crate::run::files;
 use crate::run::record::RunRecord;
-use crate::run::state::{LoopState, load_state, record_of, save_agent, save_state};
+use crate::run::state::{LoopState, OpenEpisode, load_state, record_of, save_agent, save_state};
 use crate::run::{RunDirError, RunLock, StopRequest};
 use crate::transition::Batch;
 
@@ -105,9 +110,7 @@ pub struct TrainOutcome {
 pub struct SignalStop {
     /// The signal number.
     pub signal: i32,
-    /// Whether the step was inside an episode: the resumed run then starts a new episode at
-    /// that step (a correct continuation, not bit-identical to an uninterrupted run); at an
-    /// episode end it is bit-identical.
+    /// Whether the step was inside an episode (the resumed run re-enacts it first).
     pub mid_episode: bool,
 }
 
@@ -147,6 +150,7 @@ fn streams(seed: u64) -> (ChaCha8Rng, LoopState) {
         env_rng: env,
         agent_rng: stream(2),
         replay_rng: stream(3),
+        open_episode: None,
     };
     (init, state)
 }
@@ -289,8 +293,14 @@ fn run(
     let mut obs = vec![0f32; o];
     let mut next_obs = vec![0f32; o];
     let mut action = Array2::<f32>::zeros((1, d));
-    let mut needs_reset = true;
-    let mut ep_len = 0usize;
+    if let Some(ep) = st.open_episode {
+        reenact(&mut env, &mut st, ep, &replay, &mut obs).map_err(|reason| {
+            TrainError::Resume {
+                dir: dir.to_path_buf(),
+                reason,
+            }
+        })?;
+    }
     let mut batch = Batch::<f32>::zeros(sched.batch_size, o, d);
     let mut window = (Instant::now(), st.step);
     let mut do_eval = |agent: &mut dyn Agent<f32>,
@@ -314,10 +324,13 @@ fn run(
         do_eval(agent.as_mut(), 0, observer, &mut evals)?;
     }
     while st.step < sched.total_steps {
-        if needs_reset {
+        if st.open_episode.is_none() {
+            let rng_env_at_reset = st.env_rng.get_word_pos();
             env.reset(&mut st.env_rng, &mut obs);
-            needs_reset = false;
-            ep_len = 0;
+            st.open_episode = Some(OpenEpisode {
+                rng_env_at_reset,
+                steps: 0,
+            });
         }
         if st.step < sched.random_steps {
             for a in action.iter_mut() {
@@ -336,11 +349,12 @@ fn run(
         let out = env
             .step(a, &mut next_obs)
             .map_err(|e| TrainError::Action(e.to_string()))?;
-        ep_len += 1;
         replay.push(&obs, a, out.reward.total, &next_obs, out.terminated);
         std::mem::swap(&mut obs, &mut next_obs);
-        if out.terminated || out.truncated || (max_ep > 0 && ep_len >= max_ep) {
-            needs_reset = true;
+        let ep = st.open_episode.as_mut().expect("reset above");
+        ep.steps += 1;
+        if out.terminated || out.truncated || (max_ep > 0 && ep.steps >= max_ep as u64) {
+            st.open_episode = None;
         }
         st.step += 1;
         if st.step > sched.random_steps {
@@ -373,7 +387,7 @@ fn run(
         if st.step % sched.eval_every == 0 || st.step == sched.total_steps {
             do_eval(agent.as_mut(), st.step, observer, &mut evals)?;
         }
-        if needs_reset
+        if st.open_episode.is_none()
             && (st.step - last_ckpt >= sched.checkpoint_every || st.step == sched.total_steps)
         {
             all_finite(agent.as_ref(), &st, &kept)?;
@@ -393,9 +407,7 @@ fn run(
             });
         }
         if let Some(sig) = options.stop.as_ref().and_then(StopRequest::requested) {
-            // The step is done; its state is saved whole. Mid-episode, the resumed run starts
-            // a new episode here (the cut episode's last transition stays non-terminal, as at a
-            // time limit), so it continues correctly but not bit-identically.
+            // The step is done; its state is saved whole, an open episode included.
             all_finite(agent.as_ref(), &st, &kept)?;
             save_state(&ckpt_path, record, &[agent.as_ref(), &replay], &st)?;
             save_agent(&dir.join(files::AGENT), record, agent.as_ref(), st.step)?;
@@ -406,7 +418,7 @@ fn run(
                 halted: true,
                 signal: Some(SignalStop {
                     signal: sig,
-                    mid_episode: !needs_reset,
+                    mid_episode: st.open_episode.is_some(),
                 }),
             });
         }
@@ -420,4 +432,49 @@ fn run(
         halted: false,
         signal: None,
     })
+}
+
+/// Brings a fresh `env` to the state it had when a stop cut episode `ep`: resets it from the
+/// stream position the episode began at, then replays the episode's actions, the last
+/// `ep.steps` transitions of `replay`. Every observation must come out bit-identical to the
+/// stored one and the env stream must end where the checkpoint left it; otherwise the physics
+/// is not deterministic and the run cannot continue exactly.
+fn reenact(
+    env: &mut rfm_envs::Env,
+    st: &mut LoopState,
+    ep: OpenEpisode,
+    replay: &ReplayBuffer<f32>,
+    obs: &mut [f32],
+) -> Result<(), String> {
+    let steps = usize::try_from(ep.steps).unwrap_or(usize::MAX);
+    if replay.recent(steps).is_none() {
+        return Err(format!(
+            "the checkpoint was taken {steps} steps into an episode, but the replay memory holds only {} transitions (capacity {}), too few to re-enact it",
+            replay.len(),
+            replay.capacity()
+        ));
+    }
+    let rng_env = st.env_rng.get_word_pos();
+    st.env_rng.set_word_pos(ep.rng_env_at_reset);
+    env.reset(&mut st.env_rng, obs);
+    if st.env_rng.get_word_pos() != rng_env {
+        return Err("re-enacting the cut episode: its reset did not end at the checkpoint's env stream position".into());
+    }
+    let mut action = vec![0f32; replay.action_dim()];
+    for back in (1..=steps).rev() {
+        let (a, stored) = replay.recent(back).expect("checked above");
+        for (d, &s) in action.iter_mut().zip(a.iter()) {
+            *d = s;
+        }
+        env.step(&action, obs).map_err(|e| {
+            format!("re-enacting the cut episode: a stored action was rejected: {e}")
+        })?;
+        if obs.iter().zip(stored.iter()).any(|(x, y)| x.to_bits() != y.to_bits()) {
+            return Err(format!(
+                "re-enacting the cut episode: step {} of {steps} gave another observation than the stored one (non-deterministic physics?)",
+                steps + 1 - back
+            ));
+        }
+    }
+    Ok(())
 }

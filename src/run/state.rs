@@ -1,8 +1,9 @@
-//! The resumable state of a run, saved at episode boundaries into one atomic safetensors file
+//! The resumable state of a run, saved into one atomic safetensors file
 //! (`DIR/checkpoint.safetensors`): the agent (parameters, targets, optimiser moments), the
-//! replay buffer, the step counters and the positions of the three random streams. Because the
-//! env is between episodes and every stream is restored to its exact word position, a resumed
-//! run repeats the uninterrupted run bit for bit.
+//! replay buffer, the step counters, the positions of the three random streams and, when a stop
+//! cut an episode, where that episode began. Every stream is restored to its exact word
+//! position, and a cut episode is re-enacted from its stored actions (see
+//! `rl::trainer`), so a resumed run repeats the uninterrupted run bit for bit.
 
 use std::path::Path;
 
@@ -10,7 +11,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::record::RunRecord;
 use crate::checkpoint::state_io::metadata_u64;
-use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist};
+use crate::checkpoint::describe::{CONTENT_KEY, Content, describe_run};
+use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist, Weights};
 
 /// Counters and random streams of the loop.
 pub struct LoopState {
@@ -24,6 +26,19 @@ pub struct LoopState {
     pub agent_rng: ChaCha8Rng,
     /// Stream of replay sampling.
     pub replay_rng: ChaCha8Rng,
+    /// The episode in progress, `None` between episodes.
+    pub open_episode: Option<OpenEpisode>,
+}
+
+/// An episode in progress: enough to bring a fresh env back to its exact state, by resetting
+/// it from the same stream position and replaying the episode's actions (the last `steps`
+/// transitions of the replay memory).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenEpisode {
+    /// Word position of the env stream just before the episode's reset.
+    pub rng_env_at_reset: u128,
+    /// Env steps taken in the episode so far.
+    pub steps: u64,
 }
 
 /// Writes the full state atomically to `path`: every part, the counters, the stream
@@ -41,6 +56,8 @@ pub fn save_state(
     for part in parts {
         part.save(&mut w);
     }
+    describe_run(&mut w, record.task);
+    w.metadata(CONTENT_KEY, Content::State.as_str());
     w.metadata("step", state.step.to_string())
         .metadata("updates", state.updates.to_string())
         .metadata("rng_env", state.env_rng.get_word_pos().to_string())
@@ -50,21 +67,28 @@ pub fn save_state(
             "run_record",
             serde_json::to_string(record).expect("record serialises"),
         );
+    if let Some(ep) = &state.open_episode {
+        w.metadata("episode_rng_env_at_reset", ep.rng_env_at_reset.to_string())
+            .metadata("episode_steps", ep.steps.to_string());
+    }
     w.write(path)
 }
 
-/// Writes the agent alone (for `rfm eval`), with the run record in the metadata.
+/// Writes the agent's networks alone, without optimiser state or targets (for `rfm eval
+/// --weights`), with the run record in the metadata.
 ///
 /// # Errors
 /// An I/O failure.
 pub fn save_agent(
     path: &Path,
     record: &RunRecord,
-    agent: &dyn Persist,
+    agent: &dyn Weights,
     step: u64,
 ) -> Result<(), CheckpointError> {
     let mut w = CheckpointWriter::new();
-    agent.save(&mut w);
+    agent.save_weights(&mut w);
+    describe_run(&mut w, record.task);
+    w.metadata(CONTENT_KEY, Content::Weights.as_str());
     w.metadata("step", step.to_string()).metadata(
         "run_record",
         serde_json::to_string(record).expect("record serialises"),
@@ -102,6 +126,7 @@ pub fn load_state(
     for part in parts.iter_mut() {
         part.load(c)?;
     }
+    c.ensure_all_used(&[])?;
     let corrupt = |reason: String| CheckpointError::CorruptHeader {
         path: c.path().to_owned(),
         reason,
@@ -116,5 +141,14 @@ pub fn load_state(
     state.env_rng.set_word_pos(pos("rng_env")?);
     state.agent_rng.set_word_pos(pos("rng_agent")?);
     state.replay_rng.set_word_pos(pos("rng_replay")?);
+    // Checkpoints taken between episodes (all of them before stops were handled) have no
+    // open episode.
+    state.open_episode = match c.metadata("episode_steps") {
+        None => None,
+        Some(_) => Some(OpenEpisode {
+            rng_env_at_reset: pos("episode_rng_env_at_reset")?,
+            steps: metadata_u64(c, "episode_steps")?,
+        }),
+    };
     Ok(())
 }

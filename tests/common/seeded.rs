@@ -17,11 +17,12 @@ pub fn cases(n: u32) -> Config {
     config
 }
 
-/// As [`cases`], but `PROPTEST_CASES` (when set) overrides `n`: the fuzz tests run a few hundred
-/// cases in `cargo test` and thousands in their documented command.
+/// As [`cases`], but `RFM_FUZZ_CASES` (when set) overrides `n`: the fuzz tests (checkpoint
+/// reader, config parser, plot CSV reader) run a few hundred cases in `cargo test` and
+/// thousands in their documented command.
 #[allow(dead_code)]
 pub fn fuzz_cases(n: u32) -> Config {
-    let n = std::env::var("PROPTEST_CASES")
+    let n = std::env::var("RFM_FUZZ_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(n);

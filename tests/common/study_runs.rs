@@ -22,6 +22,28 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// A fresh scratch directory holding the study's overrides: `(root, root/overrides.toml)`.
+pub fn study_scratch(name: &str) -> (PathBuf, PathBuf) {
+    let root = scratch(name);
+    let config = root.join("overrides.toml");
+    std::fs::write(&config, OVERRIDES).unwrap();
+    (root, config)
+}
+
+/// `rfm sweep` of the tiny study (pendulum-swingup, rfm and sac, the given seeds, `demo`
+/// preset, [`STEPS`] steps, the overrides `config`) into `out`; the caller adds the mode
+/// (`--local N` or `--slurm`).
+pub fn tiny_sweep(seeds: &str, config: &Path, out: &Path) -> Command {
+    let mut c = rfm();
+    c.args(["sweep", "--tasks", "pendulum-swingup", "--algos", "rfm,sac"])
+        .args(["--seeds", seeds, "--preset", "demo", "--steps", &STEPS.to_string()])
+        .arg("--config")
+        .arg(config)
+        .arg("--out")
+        .arg(out);
+    c
+}
+
 /// The `rfm` binary under test.
 pub fn rfm() -> Command {
     Command::new(env!("CARGO_BIN_EXE_rfm"))
