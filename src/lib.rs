@@ -28,6 +28,7 @@ pub mod rl;
 pub mod run;
 pub mod scalar;
 pub mod study;
+pub mod toy;
 pub mod transition;
 
 pub use scalar::Scalar;

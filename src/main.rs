@@ -39,6 +39,11 @@ enum Command {
     Sweep(cli::sweep::SweepArgs),
     /// Summarise a study: final returns, IQM with bootstrap CIs, profiles, curves.
     Report(cli::report::ReportArgs),
+    /// The paper's toy experiments (two-moons Boltzmann sampling).
+    Toy {
+        #[command(subcommand)]
+        command: cli::toy::ToyCommand,
+    },
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -69,6 +74,10 @@ fn main() -> anyhow::Result<ExitCode> {
         }
         Command::Sweep(args) => cli::sweep::run(&args)?,
         Command::Report(args) => cli::report::run(&args)?,
+        Command::Toy { command } => {
+            cli::toy::run(&command)?;
+            true
+        }
         Command::Render(args) => {
             cli::render::run(args)?;
             true

@@ -1,12 +1,12 @@
-//! Keeps `paper-notes/equations.md`, the `[RFM:...]` tags in `src/`, the tagged test names and
-//! the proof files in sync (plain text scan, no parsing of Rust).
+//! Keeps `paper-notes/equations.md`, the `[RFM:...]` and `[TOY:...]` tags in `src/`, the tagged
+//! test names and the proof files in sync (plain text scan, no parsing of Rust).
 //!
 //! Rules:
 //! 1. The tags in `src/` and the tags of the index rows are the same set.
 //! 2. Every code file named in a row exists and contains that row's tag.
 //! 3. Every test named in a row exists (`fn <name>(` in `tests/` or `src/`) and its name starts
 //!    with the tag in snake case (`RFM:Eq.snis-weights` → `rfm_eq_snis_weights`).
-//! 4. Every test whose name starts with `rfm_eq_` or `rfm_claim_` is listed in some row.
+//! 4. Every test whose name starts with `rfm_eq_`, `rfm_claim_` or `toy_eq_` is listed in some row.
 //! 5. Every row names a proof file that exists and has the five sections.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,7 +41,10 @@ fn snake(tag: &str) -> String {
         .collect()
 }
 
-/// Tags `[RFM:...]` per source file.
+/// The tag namespaces: the paper's equations and the toy experiment's.
+const NAMESPACES: [&str; 2] = ["RFM:", "TOY:"];
+
+/// Tags `[RFM:...]` / `[TOY:...]` per source file.
 fn source_tags() -> BTreeMap<String, BTreeSet<String>> {
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
@@ -49,7 +52,11 @@ fn source_tags() -> BTreeMap<String, BTreeSet<String>> {
     for f in files {
         let text = fs::read_to_string(&f).unwrap();
         let mut rest = text.as_str();
-        while let Some(i) = rest.find("[RFM:") {
+        while let Some(i) = NAMESPACES
+            .iter()
+            .filter_map(|ns| rest.find(&format!("[{ns}")))
+            .min()
+        {
             let after = &rest[i + 1..];
             let end = after.find(']').expect("unterminated tag");
             let rel = f
@@ -66,7 +73,7 @@ fn source_tags() -> BTreeMap<String, BTreeSet<String>> {
     tags
 }
 
-/// Names of functions in `tests/` and `src/` that start with `rfm_eq_` / `rfm_claim_`.
+/// Names of functions in `tests/` and `src/` that start with `rfm_eq_` / `rfm_claim_` / `toy_eq_`.
 fn tagged_test_names() -> BTreeSet<String> {
     let mut files = Vec::new();
     rust_files(&root().join("tests"), &mut files);
@@ -79,7 +86,9 @@ fn tagged_test_names() -> BTreeSet<String> {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
-            if (name.starts_with("rfm_eq_") || name.starts_with("rfm_claim_"))
+            if (name.starts_with("rfm_eq_")
+                || name.starts_with("rfm_claim_")
+                || name.starts_with("toy_eq_"))
                 && piece[name.len()..].starts_with('(')
             {
                 names.insert(name);
@@ -108,7 +117,7 @@ fn index_rows() -> Vec<Row> {
             .collect()
     };
     text.lines()
-        .filter(|l| l.starts_with("| `RFM:"))
+        .filter(|l| NAMESPACES.iter().any(|ns| l.starts_with(&format!("| `{ns}"))))
         .map(|l| {
             let cells: Vec<&str> = l.trim().trim_matches('|').split(" | ").collect();
             assert_eq!(cells.len(), 5, "index row must have 5 cells: {l}");
@@ -199,4 +208,5 @@ fn equations_index_snake_case_rule() {
         snake("RFM:Claim.eta-zero-is-qne"),
         "rfm_claim_eta_zero_is_qne"
     );
+    assert_eq!(snake("TOY:Eq.sliced-w2"), "toy_eq_sliced_w2");
 }

@@ -14,4 +14,6 @@ pub mod report;
 pub mod report_figures;
 pub mod selfcheck;
 pub mod sweep;
+pub mod toy;
+pub mod toy_plot;
 pub mod train;

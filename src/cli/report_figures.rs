@@ -13,7 +13,7 @@ use rfm::study::summary::Summary;
 /// DejaVu Sans Mono (free licence, `report_font/LICENSE-DejaVu.txt`): the PNG backend
 /// rasterises text itself and needs a font; SVG text uses the viewer's.
 static FONT: &[u8] = include_bytes!("report_font/DejaVuSansMono.ttf");
-const FONT_NAME: &str = "sans-serif";
+pub(crate) const FONT_NAME: &str = "sans-serif";
 
 fn colour(algo: Algo) -> RGBColor {
     match algo {
@@ -156,7 +156,7 @@ fn draw_profiles<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Summary)
     root.present()
 }
 
-fn font() -> anyhow::Result<()> {
+pub(crate) fn font() -> anyhow::Result<()> {
     plotters::style::register_font(FONT_NAME, FontStyle::Normal, FONT)
         .map_err(|_| anyhow::anyhow!("the embedded font does not parse"))
 }
