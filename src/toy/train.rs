@@ -117,6 +117,8 @@ pub fn train<R: Rng + ?Sized>(
         net,
         steps: method.paper_sampling_steps(),
         t_min: training.t_min,
+        // the toy's targets are unbounded: no clip of the denoised point
+        denoiser_clip: None,
     };
     let mut estimator = RfmEstimator::<f64>::new(EstimatorConfig {
         samples_per_state: training.samples_per_state,
