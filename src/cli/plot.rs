@@ -6,6 +6,7 @@ use clap::Args;
 use rfm::run::csv_log::read_csv;
 use rfm::run::files;
 use rfm::run::record::RunRecord;
+use rfm::study::atomic_file::write_atomic;
 
 use super::ascii_plot::ascii_plot;
 use super::curve_svg::{Series, render_svg};
@@ -24,7 +25,8 @@ pub struct PlotArgs {
 /// Runs `rfm plot`.
 ///
 /// # Errors
-/// A missing or malformed `eval.csv`.
+/// A missing or malformed `eval.csv`, or an output that cannot be written (each named); the
+/// SVG is written atomically.
 pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
     let mut series = Vec::new();
     for dir in &args.dirs {
@@ -38,9 +40,9 @@ pub fn run(args: &PlotArgs) -> anyhow::Result<()> {
         print!("{}", ascii_plot(&points, 60, 8));
         series.push(Series { label, points });
     }
-    std::fs::write(
+    write_atomic(
         &args.out,
-        render_svg("evaluation return", "environment steps", "return", &series),
+        render_svg("evaluation return", "environment steps", "return", &series).as_bytes(),
     )
     .map_err(|e| anyhow::anyhow!("writing the plot {}: {e}", args.out.display()))?;
     println!("wrote {}", args.out.display());
