@@ -6,19 +6,22 @@
 //! `cargo run --release --example interop_reference -- RUN/agent.safetensors out.json`
 
 use ndarray::{Array1, Array2};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use rfm::checkpoint::Checkpoint;
+use rfm::checkpoint::Weights;
 use rfm::critic::net::CriticScratch;
 use rfm::policies::field::ConditionalField;
 use rfm::policies::velocity_net::VelocityField;
 use rfm::rl::build::{Built, build};
 use rfm::run::state::record_of;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use rfm::checkpoint::Weights;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    anyhow::ensure!(args.len() == 3, "usage: interop_reference AGENT.safetensors OUT.json");
+    anyhow::ensure!(
+        args.len() == 3,
+        "usage: interop_reference AGENT.safetensors OUT.json"
+    );
     let c = Checkpoint::read(&args[1])?;
     let record = record_of(&c)?;
     let spec = record.task.spec();
@@ -26,12 +29,18 @@ fn main() -> anyhow::Result<()> {
     let Built::Generative(mut agent) =
         build::<f32, _>(&record.config, o, d, &mut ChaCha8Rng::seed_from_u64(0))
     else {
-        anyhow::bail!("the example reproduces a flow/diffusion agent (rfm, qne, dqs, qsm), not sac");
+        anyhow::bail!(
+            "the example reproduces a flow/diffusion agent (rfm, qne, dqs, qsm), not sac"
+        );
     };
     agent.load_weights(&c)?;
     let n = 5;
-    let obs = Array2::from_shape_fn((n, o), |(i, j)| (0.7 * i as f32 + 0.3 * j as f32 + 0.1).sin());
-    let act = Array2::from_shape_fn((n, d), |(i, j)| (0.5 * i as f32 - 0.9 * j as f32).cos() * 0.8);
+    let obs = Array2::from_shape_fn((n, o), |(i, j)| {
+        (0.7 * i as f32 + 0.3 * j as f32 + 0.1).sin()
+    });
+    let act = Array2::from_shape_fn((n, d), |(i, j)| {
+        (0.5 * i as f32 - 0.9 * j as f32).cos() * 0.8
+    });
     let x = Array2::from_shape_fn((n, d), |(i, j)| (1.3 * i as f32 + 0.4 * j as f32).sin());
     let t = 0.37;
     let mut q = Array1::zeros(n);

@@ -40,7 +40,12 @@ fn valid_files() -> &'static Vec<Vec<u8>> {
         let mut out = Vec::new();
         for algo in [Algo::Rfm, Algo::Sac] {
             let dir = tiny_run::tmp(&format!("ckpt_fuzz_{algo}"));
-            train(&dir, &tiny_run::record(algo, 120, 5), &TrainOptions::default()).unwrap();
+            train(
+                &dir,
+                &tiny_run::record(algo, 120, 5),
+                &TrainOptions::default(),
+            )
+            .unwrap();
             for f in [files::CHECKPOINT, files::AGENT] {
                 out.push(std::fs::read(dir.join(f)).unwrap());
             }
@@ -88,8 +93,11 @@ fn resealed(file: &[u8], edits: &[mutate::Edit]) -> Option<Vec<u8>> {
     let tensors = meta.tensors();
     let sum = checksum(&m, tensors.iter().map(|(n, i)| (n.as_str(), *i)), data);
     m.insert(CHECKSUM_KEY.to_owned(), sum);
-    let mut h = serde_json::to_vec(&header_value(&m, tensors.iter().map(|(n, i)| (n.as_str(), *i))))
-        .ok()?;
+    let mut h = serde_json::to_vec(&header_value(
+        &m,
+        tensors.iter().map(|(n, i)| (n.as_str(), *i)),
+    ))
+    .ok()?;
     h.resize(h.len().next_multiple_of(8), b' ');
     let mut out = (h.len() as u64).to_le_bytes().to_vec();
     out.extend_from_slice(&h);
@@ -103,7 +111,10 @@ fn checkpoint_fuzz_valid_files_load() {
         assert!(exercise(f.clone()).unwrap(), "a valid file must load");
         // Resealing without edits reproduces the file byte for byte, so a resealed mutation
         // differs from a valid file only by its edits (and reaches the loaders).
-        assert!(resealed(f, &[]).as_ref() == Some(f), "resealing changed a valid file");
+        assert!(
+            resealed(f, &[]).as_ref() == Some(f),
+            "resealing changed a valid file"
+        );
     }
     let c = Checkpoint::from_bytes("x", valid_files()[0].clone()).unwrap();
     assert_eq!(Content::of(&c), Some(Content::State));

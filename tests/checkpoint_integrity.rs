@@ -53,7 +53,10 @@ fn read(bytes: Vec<u8>) -> Result<Checkpoint, CheckpointError> {
 #[test]
 fn checkpoint_integrity_clean_file_has_version_and_checksum_and_loads() {
     let c = read(bytes_with(&store(), |_| {})).unwrap();
-    assert_eq!(c.metadata(VERSION_KEY), Some(FORMAT_VERSION.to_string().as_str()));
+    assert_eq!(
+        c.metadata(VERSION_KEY),
+        Some(FORMAT_VERSION.to_string().as_str())
+    );
     assert_eq!(c.metadata(CHECKSUM_KEY).map(str::len), Some(64));
     let mut p = store().zeros_like();
     c.load_params("net", &mut p).unwrap();
@@ -69,7 +72,10 @@ fn checkpoint_integrity_every_flipped_data_byte_is_a_checksum_mismatch_naming_th
         b[pos] ^= 0x10;
         match read(b) {
             Err(e @ CheckpointError::ChecksumMismatch { .. }) => {
-                assert!(e.to_string().contains("/runs/x/checkpoint.safetensors"), "{e}")
+                assert!(
+                    e.to_string().contains("/runs/x/checkpoint.safetensors"),
+                    "{e}"
+                )
             }
             other => panic!("data byte {pos}: {other:?}"),
         }
@@ -85,12 +91,23 @@ fn checkpoint_integrity_flipped_metadata_byte_is_a_checksum_mismatch() {
     let mut b = clean.clone();
     b[at] ^= 0x01;
     assert_eq!(b[at], b'5');
-    assert!(matches!(read(b), Err(CheckpointError::ChecksumMismatch { .. })));
+    assert!(matches!(
+        read(b),
+        Err(CheckpointError::ChecksumMismatch { .. })
+    ));
     // A flipped byte of the recorded checksum itself.
-    let at = 8 + header.windows(12).position(|w| w == b"\"rfm_sha256\"").unwrap() + 15;
+    let at = 8
+        + header
+            .windows(12)
+            .position(|w| w == b"\"rfm_sha256\"")
+            .unwrap()
+        + 15;
     let mut b = clean;
     b[at] ^= 0x01;
-    assert!(matches!(read(b), Err(CheckpointError::ChecksumMismatch { .. })));
+    assert!(matches!(
+        read(b),
+        Err(CheckpointError::ChecksumMismatch { .. })
+    ));
 }
 
 #[test]
@@ -103,7 +120,10 @@ fn checkpoint_integrity_nan_tensor_is_refused_with_its_name() {
         match c.load_params("net", &mut into) {
             Err(e @ CheckpointError::NonFinite { .. }) => {
                 let msg = e.to_string();
-                assert!(msg.contains("`net.l0.w`") && msg.contains("index 9"), "{msg}");
+                assert!(
+                    msg.contains("`net.l0.w`") && msg.contains("index 9"),
+                    "{msg}"
+                );
             }
             other => panic!("{bad}: {other:?}"),
         }
@@ -138,7 +158,10 @@ fn checkpoint_integrity_missing_version_is_refused_naming_the_key() {
     let e = read(bytes).unwrap_err();
     assert!(matches!(e, CheckpointError::MissingVersion { .. }), "{e}");
     let msg = e.to_string();
-    assert!(msg.contains(VERSION_KEY) && msg.contains("/runs/x/"), "{msg}");
+    assert!(
+        msg.contains(VERSION_KEY) && msg.contains("/runs/x/"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -151,24 +174,34 @@ fn checkpoint_integrity_other_version_is_refused() {
     let clean = bytes_with(&store(), |_| {});
     let header = &clean[8..header_end(&clean)];
     let key = format!("\"{VERSION_KEY}\":\"{FORMAT_VERSION}\"");
-    let at = 8 + header.windows(key.len()).position(|w| w == key.as_bytes()).unwrap();
+    let at = 8 + header
+        .windows(key.len())
+        .position(|w| w == key.as_bytes())
+        .unwrap();
     let mut b = clean;
     b[at + key.len() - 2] = b'9';
     let e = read(b).unwrap_err();
-    assert!(matches!(e, CheckpointError::UnsupportedVersion { .. }), "{e}");
+    assert!(
+        matches!(e, CheckpointError::UnsupportedVersion { .. }),
+        "{e}"
+    );
 }
 
 #[test]
 fn checkpoint_integrity_writer_output_does_not_depend_on_call_order() {
     let p = store();
     let mut a = CheckpointWriter::new();
-    a.add_params("net", &p).metadata("b", "2").metadata("a", "1");
+    a.add_params("net", &p)
+        .metadata("b", "2")
+        .metadata("a", "1");
     let mut q = Params::new();
     for (n, v) in p.iter().collect::<Vec<_>>().into_iter().rev() {
         q.push(n, v.clone());
     }
     let mut b = CheckpointWriter::new();
-    b.metadata("a", "1").metadata("b", "2").add_params("net", &q);
+    b.metadata("a", "1")
+        .metadata("b", "2")
+        .add_params("net", &q);
     assert_eq!(a.to_bytes(), b.to_bytes());
 }
 
@@ -179,7 +212,10 @@ fn run_files(dir: &Path) -> [Vec<u8>; 2] {
 #[test]
 fn checkpoint_integrity_identical_runs_write_byte_identical_files_that_describe_themselves() {
     for algo in [Algo::Rfm, Algo::Sac] {
-        let (a, b) = (tmp(&format!("integ_a_{algo}")), tmp(&format!("integ_b_{algo}")));
+        let (a, b) = (
+            tmp(&format!("integ_a_{algo}")),
+            tmp(&format!("integ_b_{algo}")),
+        );
         let rec = record(algo, 150, 3);
         train(&a, &rec, &TrainOptions::default()).unwrap();
         train(&b, &rec, &TrainOptions::default()).unwrap();
@@ -196,14 +232,21 @@ fn checkpoint_integrity_identical_runs_write_byte_identical_files_that_describe_
                 assert_eq!(c.shape(&b.tensor).unwrap()[0], b.rows, "{}", b.tensor);
             }
             for l in &n.layers {
-                assert_eq!(c.shape(&l.weight).unwrap(), [l.inputs, l.outputs], "{}", l.weight);
+                assert_eq!(
+                    c.shape(&l.weight).unwrap(),
+                    [l.inputs, l.outputs],
+                    "{}",
+                    l.weight
+                );
                 assert_eq!(c.shape(&l.bias).unwrap(), [1, l.outputs], "{}", l.bias);
             }
         }
         assert!(c.metadata(TASK_KEY).unwrap().contains("pendulum-swingup"));
         // The weights file loads through `eval --weights`' path and refuses `--checkpoint`'s.
         load_saved_agent(&a.join(files::AGENT), Some(Content::Weights)).unwrap();
-        let e = load_saved_agent(&a.join(files::AGENT), Some(Content::State)).err().unwrap();
+        let e = load_saved_agent(&a.join(files::AGENT), Some(Content::State))
+            .err()
+            .unwrap();
         assert!(e.to_string().contains("--weights"), "{e}");
         load_saved_agent(&a.join(files::CHECKPOINT), Some(Content::State)).unwrap();
         let _ = std::fs::remove_dir_all(&a);
@@ -216,7 +259,14 @@ fn checkpoint_integrity_identical_runs_write_byte_identical_files_that_describe_
 /// floats approximately; its `float_roundtrip` feature is now on.
 #[test]
 fn run_record_floats_round_trip_exactly() {
-    for x in [1e-39, 1.0000000000000002e-3, 0.1 + 0.2, 5e-324, f64::MAX, 2.2250738585072014e-308] {
+    for x in [
+        1e-39,
+        1.0000000000000002e-3,
+        0.1 + 0.2,
+        5e-324,
+        f64::MAX,
+        2.2250738585072014e-308,
+    ] {
         let back: f64 = serde_json::from_str(&serde_json::to_string(&x).unwrap()).unwrap();
         assert_eq!(back.to_bits(), x.to_bits(), "{x:e}");
     }
@@ -228,8 +278,14 @@ fn run_record_floats_round_trip_exactly() {
     rec.write(&dir).unwrap();
     let text = std::fs::read_to_string(dir.join(files::RUN_RECORD)).unwrap();
     let back = rfm::run::record::RunRecord::from_json(&text).unwrap();
-    assert_eq!(back.config.sampler.temperature.to_bits(), rec.config.sampler.temperature.to_bits());
-    assert_eq!(back.config.critic.gamma.to_bits(), rec.config.critic.gamma.to_bits());
+    assert_eq!(
+        back.config.sampler.temperature.to_bits(),
+        rec.config.sampler.temperature.to_bits()
+    );
+    assert_eq!(
+        back.config.critic.gamma.to_bits(),
+        rec.config.critic.gamma.to_bits()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -42,7 +42,11 @@ fn store_f32(shapes: &[(usize, usize)], bits: &[u32]) -> Params<f32> {
             .map(|j| {
                 let b = bits[(k + j) % bits.len()];
                 let x = f32::from_bits(b);
-                if x.is_finite() { x } else { f32::from_bits(b & !0x0080_0000) }
+                if x.is_finite() {
+                    x
+                } else {
+                    f32::from_bits(b & !0x0080_0000)
+                }
             })
             .collect();
         k += r * c;
@@ -62,7 +66,11 @@ fn store_f64(shapes: &[(usize, usize)], bits: &[u64]) -> Params<f64> {
             .map(|j| {
                 let b = bits[(k + j) % bits.len()];
                 let x = f64::from_bits(b);
-                if x.is_finite() { x } else { f64::from_bits(b & !(1u64 << 52)) }
+                if x.is_finite() {
+                    x
+                } else {
+                    f64::from_bits(b & !(1u64 << 52))
+                }
             })
             .collect();
         k += r * c;

@@ -35,7 +35,10 @@ fn plot_errors_name_the_missing_csv_the_bad_line_and_the_unwritable_output() {
     let o = plot(&[&empty], &out);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
-    assert!(err.contains(&empty.join("eval.csv").display().to_string()), "{err}");
+    assert!(
+        err.contains(&empty.join("eval.csv").display().to_string()),
+        "{err}"
+    );
 
     std::fs::write(run.join("eval.csv"), EVAL.replace("7.25,0", "seven,0")).unwrap();
     let o = plot(&[&run], &out);
@@ -52,7 +55,11 @@ fn plot_errors_name_the_missing_csv_the_bad_line_and_the_unwritable_output() {
     let o = plot(&[&run], &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let svg = std::fs::read_to_string(&out).unwrap();
-    assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "{}", &svg[..svg.len().min(80)]);
+    assert!(
+        svg.starts_with("<svg") || svg.starts_with("<?xml"),
+        "{}",
+        &svg[..svg.len().min(80)]
+    );
     assert!(svg.trim_end().ends_with("</svg>"));
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -117,7 +117,11 @@ fn index_rows() -> Vec<Row> {
             .collect()
     };
     text.lines()
-        .filter(|l| NAMESPACES.iter().any(|ns| l.starts_with(&format!("| `{ns}"))))
+        .filter(|l| {
+            NAMESPACES
+                .iter()
+                .any(|ns| l.starts_with(&format!("| `{ns}")))
+        })
         .map(|l| {
             let cells: Vec<&str> = l.trim().trim_matches('|').split(" | ").collect();
             assert_eq!(cells.len(), 5, "index row must have 5 cells: {l}");

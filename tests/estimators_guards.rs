@@ -107,10 +107,30 @@ fn estimator_guard_zero_weight_nan_gradient_reaches_no_member() {
     let barred = (0..2 * K).filter(|&r| noise[[r, 0]] < 0.0).count();
     assert!(barred > 2 && barred < 2 * K - 2, "{barred} barred samples");
     for member in members() {
-        let dirty = estimate(&member, &mut Barrier { clean: false, nan_everywhere: false });
-        let clean = estimate(&member, &mut Barrier { clean: true, nan_everywhere: false });
-        assert!(dirty.0.iter().all(|x| x.is_finite()), "{member:?}: {:?}", dirty.0);
-        assert!(dirty.2.iter().all(|x| x.is_finite()), "{member:?}: {:?}", dirty.2);
+        let dirty = estimate(
+            &member,
+            &mut Barrier {
+                clean: false,
+                nan_everywhere: false,
+            },
+        );
+        let clean = estimate(
+            &member,
+            &mut Barrier {
+                clean: true,
+                nan_everywhere: false,
+            },
+        );
+        assert!(
+            dirty.0.iter().all(|x| x.is_finite()),
+            "{member:?}: {:?}",
+            dirty.0
+        );
+        assert!(
+            dirty.2.iter().all(|x| x.is_finite()),
+            "{member:?}: {:?}",
+            dirty.2
+        );
         // The barred samples are not terms at all: the same bits as with ∇Q = 0 there.
         let bits = |a: &Array2<f64>| a.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&dirty.0), bits(&clean.0), "{member:?}");
@@ -121,13 +141,31 @@ fn estimator_guard_zero_weight_nan_gradient_reaches_no_member() {
 #[test]
 fn estimator_guard_eta_zero_never_reads_the_gradient() {
     let member = ControlVariate::Eta(0.0);
-    let dirty = estimate(&member, &mut Barrier { clean: false, nan_everywhere: true });
-    let clean = estimate(&member, &mut Barrier { clean: true, nan_everywhere: false });
+    let dirty = estimate(
+        &member,
+        &mut Barrier {
+            clean: false,
+            nan_everywhere: true,
+        },
+    );
+    let clean = estimate(
+        &member,
+        &mut Barrier {
+            clean: true,
+            nan_everywhere: false,
+        },
+    );
     assert!(dirty.0.iter().all(|x| x.is_finite()), "{:?}", dirty.0);
     assert_eq!(dirty.0, clean.0);
     assert_eq!(dirty.2, clean.2);
     // η = 1 does read it, and says so.
-    let ge = estimate(&ControlVariate::Eta(1.0), &mut Barrier { clean: false, nan_everywhere: true });
+    let ge = estimate(
+        &ControlVariate::Eta(1.0),
+        &mut Barrier {
+            clean: false,
+            nan_everywhere: true,
+        },
+    );
     assert!(ge.0.iter().any(|x| x.is_nan()));
 }
 
@@ -140,8 +178,12 @@ fn estimator_guard_nan_x_t_is_named_as_x_t() {
             samples_per_state: K,
             ..EstimatorConfig::default()
         });
-        let mut av = Barrier { clean: true, nan_everywhere: false };
-        let _ = est.estimate_with_noise(&LinearPath, &[0.5, 0.5], x_t.view(), noise.view(), &mut av);
+        let mut av = Barrier {
+            clean: true,
+            nan_everywhere: false,
+        };
+        let _ =
+            est.estimate_with_noise(&LinearPath, &[0.5, 0.5], x_t.view(), noise.view(), &mut av);
     });
     let msg = *r.unwrap_err().downcast::<String>().unwrap();
     assert!(msg.contains("x_t[1, 0]") && msg.contains("NaN"), "{msg}");
@@ -157,7 +199,10 @@ fn system(scale: f64, rho: f64) -> (Vec<f64>, Array2<f64>, Array2<f64>) {
     let mut z = Array2::<f64>::zeros((k, D));
     let mut e = Array2::<f64>::zeros((k, D));
     for r in 0..k {
-        let (a, b): (f64, f64) = (StandardNormal.sample(&mut rng), StandardNormal.sample(&mut rng));
+        let (a, b): (f64, f64) = (
+            StandardNormal.sample(&mut rng),
+            StandardNormal.sample(&mut rng),
+        );
         z[[r, 0]] = a;
         z[[r, 1]] = scale * (rho * a + (1.0 - rho * rho).sqrt() * b);
         e[[r, 0]] = StandardNormal.sample(&mut rng);
@@ -166,7 +211,12 @@ fn system(scale: f64, rho: f64) -> (Vec<f64>, Array2<f64>, Array2<f64>) {
     (vec![1.0 / k as f64; k], e, z)
 }
 
-fn fit(structure: CoefficientStructure, w: &[f64], e: &Array2<f64>, z: &Array2<f64>) -> Array2<f64> {
+fn fit(
+    structure: CoefficientStructure,
+    w: &[f64],
+    e: &Array2<f64>,
+    z: &Array2<f64>,
+) -> Array2<f64> {
     let options = PluginCoefficient {
         structure,
         ridge: 0.0,
@@ -193,7 +243,9 @@ fn fit(structure: CoefficientStructure, w: &[f64], e: &Array2<f64>, z: &Array2<f
 
 /// `D = Σ w² z̃ z̃ᵀ` (centred) as the plug-in forms it, and its 1-norm condition number.
 fn d_and_condition(w: &[f64], z: &Array2<f64>) -> (Vec<f64>, f64) {
-    let mean: Vec<f64> = (0..D).map(|j| (0..w.len()).map(|r| w[r] * z[[r, j]]).sum()).collect();
+    let mean: Vec<f64> = (0..D)
+        .map(|j| (0..w.len()).map(|r| w[r] * z[[r, j]]).sum())
+        .collect();
     let mut dd = vec![0.0; D * D];
     for r in 0..w.len() {
         for i in 0..D {
@@ -215,7 +267,10 @@ fn rfm_eq_plugin_conditioning_refuses_an_ill_conditioned_system_that_passes_the_
     assert!(cond >= 1e13, "cond {cond:e}");
     // The pivot test alone accepts this system …
     let mut rhs = vec![1.0, 0.0, 0.0, 1.0];
-    assert!(spd_solve_in_place(&mut dd, D, &mut rhs), "pivots refused it");
+    assert!(
+        spd_solve_in_place(&mut dd, D, &mut rhs),
+        "pivots refused it"
+    );
     // … the conditioning test refuses it: the full fit falls back to the per-dimension one.
     assert!(cond >= condition_limit::<f64>());
     let full = fit(CoefficientStructure::FullMatrix, &w, &e, &z);

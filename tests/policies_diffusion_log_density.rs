@@ -38,14 +38,23 @@ impl ConditionalField<f64> for GaussianEpsilon {
 /// variance `2 d c⁴ + 4 c² ‖u‖²` (`Var ‖ε‖² = 2d`, `Var u·ε = ‖u‖²`, `Cov(‖ε‖², u·ε) = 0`).
 /// The draws are independent across steps and samples, so the estimate's variance is
 /// `Σ_i w_i² Var_i / M` with `w_i = Δ_i / (2 ᾱ_i (1 − ᾱ_i))`.
-fn closed_form(g: &GaussianEpsilon, x: &[f64], steps: usize, samples: usize, window: (f64, f64)) -> (f64, f64) {
+fn closed_form(
+    g: &GaussianEpsilon,
+    x: &[f64],
+    steps: usize,
+    samples: usize,
+    window: (f64, f64),
+) -> (f64, f64) {
     let path = VpPath::cosine();
     let d = x.len() as f64;
     let (lo, hi) = window;
     let dt = (hi - lo) / steps as f64;
     let t_at = |i: usize| if i == steps { hi } else { lo + i as f64 * dt };
     let r2: f64 = x.iter().map(|v| (v - g.m).powi(2)).sum();
-    let (mut mean, mut var) = (-0.5 * d * (2.0 * std::f64::consts::PI * std::f64::consts::E).ln(), 0.0);
+    let (mut mean, mut var) = (
+        -0.5 * d * (2.0 * std::f64::consts::PI * std::f64::consts::E).ln(),
+        0.0,
+    );
     for i in 0..steps {
         let c = path.coefficients(t_at(i));
         let ab = c.alpha_t.powi(2);
@@ -74,11 +83,24 @@ fn points() -> Array2<f64> {
     .unwrap()
 }
 
-fn estimate(g: &mut GaussianEpsilon, e: DiffusionLogDensity, window: (f64, f64), seed: u64) -> Vec<f64> {
+fn estimate(
+    g: &mut GaussianEpsilon,
+    e: DiffusionLogDensity,
+    window: (f64, f64),
+    seed: u64,
+) -> Vec<f64> {
     let x = points();
     let mut out = vec![0.0; x.nrows()];
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    e.estimate(&VpPath::cosine(), g, window, x.view(), &mut rng, &mut out, &mut LogDensityScratch::default());
+    e.estimate(
+        &VpPath::cosine(),
+        g,
+        window,
+        x.view(),
+        &mut rng,
+        &mut out,
+        &mut LogDensityScratch::default(),
+    );
     out
 }
 
@@ -90,7 +112,11 @@ fn rfm_eq_diffusion_log_density_matches_its_closed_form_mean_at_the_authors_sett
     let window = (0.001, 0.999);
     for (m, s) in [(0.3, 0.5), (0.0, 1.0), (-0.2, 1.5)] {
         let mut g = GaussianEpsilon { m, s };
-        let e = DiffusionLogDensity { samples: 50, steps: 20, denoiser_clip: None };
+        let e = DiffusionLogDensity {
+            samples: 50,
+            steps: 20,
+            denoiser_clip: None,
+        };
         let got = estimate(&mut g, e, window, 7);
         for (r, x) in points().rows().into_iter().enumerate() {
             let (mean, var) = closed_form(&g, x.as_slice().unwrap(), 20, 50, window);
@@ -117,9 +143,15 @@ fn rfm_eq_diffusion_log_density_converges_to_the_exact_gaussian_log_density() {
             let x = x.as_slice().unwrap();
             let exact = exact_log_density(&g, x);
             let (fine, _) = closed_form(&g, x, 4000, 1, (1e-4, 1.0 - 1e-4));
-            assert!((fine - exact).abs() < 5e-3, "m {m} s {s} x {x:?}: {fine} vs {exact}");
+            assert!(
+                (fine - exact).abs() < 5e-3,
+                "m {m} s {s} x {x:?}: {fine} vs {exact}"
+            );
             let (coarse, _) = closed_form(&g, x, 20, 1, (0.001, 0.999));
-            assert!((coarse - exact).abs() < 0.35, "m {m} s {s} x {x:?}: 20 steps {coarse} vs {exact}");
+            assert!(
+                (coarse - exact).abs() < 0.35,
+                "m {m} s {s} x {x:?}: 20 steps {coarse} vs {exact}"
+            );
         }
     }
 }
@@ -130,7 +162,11 @@ fn rfm_eq_diffusion_log_density_converges_to_the_exact_gaussian_log_density() {
 fn rfm_eq_diffusion_log_density_estimate_recovers_the_exact_density_with_many_steps() {
     let window = (1e-4, 1.0 - 1e-4);
     let mut g = GaussianEpsilon { m: 0.3, s: 0.5 };
-    let e = DiffusionLogDensity { samples: 8, steps: 4000, denoiser_clip: None };
+    let e = DiffusionLogDensity {
+        samples: 8,
+        steps: 4000,
+        denoiser_clip: None,
+    };
     let got = estimate(&mut g, e, window, 11);
     for (r, x) in points().rows().into_iter().enumerate() {
         let x = x.as_slice().unwrap();
@@ -152,9 +188,19 @@ fn rfm_eq_diffusion_log_density_estimate_recovers_the_exact_density_with_many_st
 fn rfm_eq_diffusion_log_density_clip_is_inactive_far_out_and_bounds_a_wild_denoiser() {
     let window = (0.001, 0.999);
     let mut g = GaussianEpsilon { m: 0.3, s: 0.5 };
-    let plain = DiffusionLogDensity { samples: 5, steps: 20, denoiser_clip: None };
-    let far = DiffusionLogDensity { denoiser_clip: Some(1e6), ..plain };
-    let (a, b) = (estimate(&mut g, plain, window, 3), estimate(&mut g, far, window, 3));
+    let plain = DiffusionLogDensity {
+        samples: 5,
+        steps: 20,
+        denoiser_clip: None,
+    };
+    let far = DiffusionLogDensity {
+        denoiser_clip: Some(1e6),
+        ..plain
+    };
+    let (a, b) = (
+        estimate(&mut g, plain, window, 3),
+        estimate(&mut g, far, window, 3),
+    );
     for (x, y) in a.iter().zip(&b) {
         assert!((x - y).abs() < 1e-6 * x.abs().max(1.0), "{x} vs {y}");
     }
@@ -166,23 +212,44 @@ fn rfm_eq_diffusion_log_density_clip_is_inactive_far_out_and_bounds_a_wild_denoi
         }
     }
     let clip = 2.0;
-    let e = DiffusionLogDensity { samples: 5, steps: 20, denoiser_clip: Some(clip) };
+    let e = DiffusionLogDensity {
+        samples: 5,
+        steps: 20,
+        denoiser_clip: Some(clip),
+    };
     let x = points();
     let mut out = vec![0.0; x.nrows()];
     let mut rng = ChaCha8Rng::seed_from_u64(5);
-    e.estimate(&VpPath::cosine(), &mut Wild, window, x.view(), &mut rng, &mut out, &mut LogDensityScratch::default());
+    e.estimate(
+        &VpPath::cosine(),
+        &mut Wild,
+        window,
+        x.view(),
+        &mut rng,
+        &mut out,
+        &mut LogDensityScratch::default(),
+    );
     let path = VpPath::cosine();
     let dt = 0.998 / 20.0;
     for (r, row) in x.rows().into_iter().enumerate() {
         let mut lower = -1.5 * (2.0 * std::f64::consts::PI * std::f64::consts::E).ln();
         for i in 0..20 {
             let ab = path.coefficients(0.001 + i as f64 * dt).alpha_t.powi(2);
-            let t_next = if i == 19 { 0.999 } else { 0.001 + (i + 1) as f64 * dt };
+            let t_next = if i == 19 {
+                0.999
+            } else {
+                0.001 + (i + 1) as f64 * dt
+            };
             let w = (path.coefficients(t_next).alpha_t.powi(2) - ab) / (2.0 * ab * (1.0 - ab));
-            let worst: f64 = row.iter().map(|v| (v.abs() + clip).powi(2)).sum::<f64>() * ab / (1.0 - ab);
+            let worst: f64 =
+                row.iter().map(|v| (v.abs() + clip).powi(2)).sum::<f64>() * ab / (1.0 - ab);
             lower += w * (3.0 * ab - worst);
         }
-        assert!(out[r].is_finite() && out[r] >= lower - 1e-9, "row {r}: {} < {lower}", out[r]);
+        assert!(
+            out[r].is_finite() && out[r] >= lower - 1e-9,
+            "row {r}: {} < {lower}",
+            out[r]
+        );
     }
 }
 

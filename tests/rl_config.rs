@@ -76,15 +76,24 @@ fn maxentdp_defaults_are_the_authors_settings() {
     let c = Algo::MaxEntDp.paper_defaults();
     let p = &c.sampler;
     assert_eq!((p.steps, p.temperature, p.t_min), (20, 0.02, 0.001));
-    assert_eq!((p.particles_act, p.particles_train, p.particles_eval), (1, 1, 32));
+    assert_eq!(
+        (p.particles_act, p.particles_train, p.particles_eval),
+        (1, 1, 32)
+    );
     assert_eq!(p.diffusion, DiffusionMethod::Ddpm);
     assert_eq!(c.estimator.samples, 500);
     assert_eq!(c.estimator.coefficient, Coefficient::EtaZero);
     assert_eq!(c.estimator.proposal, Proposal::Buffer);
     assert_eq!((c.critic.max_grad_norm, c.actor.max_grad_norm), (0.0, 0.0));
-    assert_eq!((c.maxentdp.log_prob_samples, c.maxentdp.log_prob_steps), (50, 20));
+    assert_eq!(
+        (c.maxentdp.log_prob_samples, c.maxentdp.log_prob_steps),
+        (50, 20)
+    );
     let cpu = TrainConfig::preset(Algo::MaxEntDp, Preset::Cpu);
-    assert_eq!((cpu.sampler.particles_act, cpu.sampler.particles_train), (1, 1));
+    assert_eq!(
+        (cpu.sampler.particles_act, cpu.sampler.particles_train),
+        (1, 1)
+    );
     assert_eq!(
         <Algo as clap::ValueEnum>::from_str("maxentdp", false),
         Ok(Algo::MaxEntDp)
@@ -93,8 +102,13 @@ fn maxentdp_defaults_are_the_authors_settings() {
         serde_json::from_str::<Algo>("\"maxentdp\"").unwrap(),
         Algo::MaxEntDp
     );
-    let bad = c.overlay_toml("[maxentdp]\nlog_prob_samples = 0\n").unwrap_err();
-    assert!(bad.to_string().contains("maxentdp.log_prob_samples"), "{bad}");
+    let bad = c
+        .overlay_toml("[maxentdp]\nlog_prob_samples = 0\n")
+        .unwrap_err();
+    assert!(
+        bad.to_string().contains("maxentdp.log_prob_samples"),
+        "{bad}"
+    );
 }
 
 #[test]

@@ -79,7 +79,11 @@ fn report_tables_equal_the_runs_own_files_and_figures_show_every_algorithm() {
     }
     let record = std::fs::read_to_string(cut.join("run.json")).unwrap();
     assert!(record.contains("\"seed\": 1,"), "{record}");
-    std::fs::write(cut.join("run.json"), record.replace("\"seed\": 1,", "\"seed\": 7,")).unwrap();
+    std::fs::write(
+        cut.join("run.json"),
+        record.replace("\"seed\": 1,", "\"seed\": 7,"),
+    )
+    .unwrap();
     let eval = std::fs::read_to_string(cut.join("eval.csv")).unwrap();
     let kept: Vec<&str> = eval.lines().take(3).collect();
     std::fs::write(cut.join("eval.csv"), kept.join("\n") + "\n").unwrap();
@@ -115,7 +119,15 @@ fn report_tables_equal_the_runs_own_files_and_figures_show_every_algorithm() {
     let wins: f64 = finals["rfm"]
         .iter()
         .flat_map(|a| finals["sac"].iter().map(move |b| (a, b)))
-        .map(|(a, b)| if a > b { 1.0 } else if a == b { 0.5 } else { 0.0 })
+        .map(|(a, b)| {
+            if a > b {
+                1.0
+            } else if a == b {
+                0.5
+            } else {
+                0.0
+            }
+        })
         .sum::<f64>()
         / 4.0;
     let agg = std::fs::read_to_string(out.join("aggregates.csv")).unwrap();
@@ -125,7 +137,10 @@ fn report_tables_equal_the_runs_own_files_and_figures_show_every_algorithm() {
 
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| pendulum-swingup | sac | 2 |"), "{md}");
-    let not_counted = md.split("## Runs not counted").nth(1).unwrap_or_else(|| panic!("{md}"));
+    let not_counted = md
+        .split("## Runs not counted")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{md}"));
     assert!(
         not_counted.contains("sac pendulum-swingup seed 7") && not_counted.contains("incomplete"),
         "{md}"
@@ -141,17 +156,28 @@ fn report_tables_equal_the_runs_own_files_and_figures_show_every_algorithm() {
             .unwrap_or_else(|| panic!("no pixel of {colour:?} in the right quarter"))
     };
     let (rfm_top, sac_top) = (top([214, 39, 40]), top([255, 127, 14]));
-    assert!(rfm_top + 40 < sac_top, "rfm's curve tops out at row {rfm_top}, sac's at {sac_top}");
+    assert!(
+        rfm_top + 40 < sac_top,
+        "rfm's curve tops out at row {rfm_top}, sac's at {sac_top}"
+    );
     assert_eq!(decode_png(&out.join("profiles.png")).0, 560);
     let svg = std::fs::read_to_string(out.join("curves.svg")).unwrap();
     assert!(svg.contains("pendulum-swingup") && svg.contains("#D62728") && svg.contains("#FF7F0E"));
     // One min–max band per algorithm.
-    assert!(svg.matches("<polygon").count() >= 2, "no bands in curves.svg");
+    assert!(
+        svg.matches("<polygon").count() >= 2,
+        "no bands in curves.svg"
+    );
 
     // A second report is byte-identical (the bootstrap is seeded).
     let again = root.join("again");
     report(&study, &again);
-    for f in ["report.md", "final_returns.csv", "aggregates.csv", "summary.json"] {
+    for f in [
+        "report.md",
+        "final_returns.csv",
+        "aggregates.csv",
+        "summary.json",
+    ] {
         assert_eq!(
             std::fs::read(out.join(f)).unwrap(),
             std::fs::read(again.join(f)).unwrap(),

@@ -64,7 +64,10 @@ fn toy_eq_sliced_w2_of_a_shift_is_half_the_squared_shift() {
         let mut rng = ChaCha8Rng::seed_from_u64(4);
         let got = sliced_w2_squared(x.view(), y.view(), l, &mut rng);
         let want = 0.5 * (d[0] * d[0] + d[1] * d[1]);
-        assert!((got - want).abs() <= ROUNDOFF, "d = {d:?}, L = {l}: {got} vs {want}");
+        assert!(
+            (got - want).abs() <= ROUNDOFF,
+            "d = {d:?}, L = {l}: {got} vs {want}"
+        );
     }
     // two point masses: the same value
     let (a, b) = (point_masses(5, [0.0, 0.0]), point_masses(5, [3.0, 4.0]));
@@ -128,7 +131,10 @@ fn toy_eq_sinkhorn_divergence_of_a_translate_is_the_squared_shift() {
         let y = shifted(&x, d);
         let got = sinkhorn_divergence(x.view(), y.view(), &options());
         let want = d[0] * d[0] + d[1] * d[1];
-        assert!((got - want).abs() <= SINKHORN_CHECK, "d = {d:?}: {got} vs {want}");
+        assert!(
+            (got - want).abs() <= SINKHORN_CHECK,
+            "d = {d:?}: {got} vs {want}"
+        );
     }
 }
 

@@ -28,7 +28,10 @@ fn toy_eq_two_moons_target_exact_sampler_matches_the_closed_form_moments() {
         let mean = x.column(a).sum() / nf;
         // the sample mean has variance Σ_aa / n; 5 sd leave a 6e-7 false-failure rate
         let tol = 5.0 * (cov[a][a] / nf).sqrt();
-        assert!((mean - m[a]).abs() < tol, "mean[{a}] = {mean}, tolerance {tol}");
+        assert!(
+            (mean - m[a]).abs() < tol,
+            "mean[{a}] = {mean}, tolerance {tol}"
+        );
         for b in 0..2 {
             let prod: Vec<f64> = x
                 .rows()
@@ -40,7 +43,11 @@ fn toy_eq_two_moons_target_exact_sampler_matches_the_closed_form_moments() {
             // Var[(x_a − μ_a)(x_b − μ_b)]/n, estimated from the same products; 5 sd
             let var = prod.iter().map(|p| (p - c) * (p - c)).sum::<f64>() / (nf - 1.0);
             let tol = 5.0 * (var / nf).sqrt();
-            assert!((c - cov[a][b]).abs() < tol, "cov[{a}][{b}] = {c} vs {}, tol {tol}", cov[a][b]);
+            assert!(
+                (c - cov[a][b]).abs() < tol,
+                "cov[{a}][{b}] = {c} vs {}, tol {tol}",
+                cov[a][b]
+            );
         }
     }
 }
@@ -93,9 +100,19 @@ fn toy_eq_two_moons_target_is_the_boltzmann_log_target_at_temperature_one() {
     let mut target = TwoMoons::default();
     let points = target.sample(7, &mut ChaCha8Rng::seed_from_u64(3));
     let (mut log_p, mut grad) = (Array1::zeros(7), Array2::zeros((7, 2)));
-    let log_target = LogTarget { form: TargetForm::Boltzmann, temperature: 1.0 };
+    let log_target = LogTarget {
+        form: TargetForm::Boltzmann,
+        temperature: 1.0,
+    };
     let mut scratch = Array2::zeros((0, 0));
-    log_target.evaluate(&mut target, points.view(), 7, &mut scratch, log_p.view_mut(), grad.view_mut());
+    log_target.evaluate(
+        &mut target,
+        points.view(),
+        7,
+        &mut scratch,
+        log_p.view_mut(),
+        grad.view_mut(),
+    );
     for (r, p) in points.rows().into_iter().enumerate() {
         let (lp, g) = target.log_density_and_score([p[0], p[1]]);
         assert_eq!(log_p[r], lp);
@@ -114,7 +131,14 @@ fn tiny_run(out: &std::path::Path, threads: &str) -> serde_json::Value {
         .args(["toy", "two-moons", "--out"])
         .arg(out)
         .args(["--seeds", "2", "--steps", "15", "--batch", "32", "--k", "8"])
-        .args(["--eval-samples", "60", "--sampling-steps", "3,20", "--threads", threads])
+        .args([
+            "--eval-samples",
+            "60",
+            "--sampling-steps",
+            "3,20",
+            "--threads",
+            threads,
+        ])
         .status()
         .unwrap();
     assert!(status.success());
@@ -126,7 +150,11 @@ fn toy_two_moons_cli_writes_metrics_and_plots_independently_of_threads() {
     let (a, b) = (scratch("toy-a"), scratch("toy-b"));
     let ja = tiny_run(&a, "1");
     let rows = ja["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 3 * 2 + 1, "3 methods × 2 step counts + the exact reference");
+    assert_eq!(
+        rows.len(),
+        3 * 2 + 1,
+        "3 methods × 2 step counts + the exact reference"
+    );
     assert_eq!(rows.last().unwrap()["method"], "exact");
     for r in rows {
         assert_eq!(r["per_seed"].as_array().unwrap().len(), 2);
@@ -142,7 +170,10 @@ fn toy_two_moons_cli_writes_metrics_and_plots_independently_of_threads() {
     let svg = std::fs::read_to_string(a.join("samples.svg")).unwrap();
     assert!(svg.contains("<svg") && svg.contains("rfm (20 steps)"));
     let jb = tiny_run(&b, "2");
-    assert_eq!(ja["rows"], jb["rows"], "results must not depend on the thread count");
+    assert_eq!(
+        ja["rows"], jb["rows"],
+        "results must not depend on the thread count"
+    );
     let _ = std::fs::remove_dir_all(&a);
     let _ = std::fs::remove_dir_all(&b);
 }

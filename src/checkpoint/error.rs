@@ -124,7 +124,9 @@ pub enum CheckpointError {
         supported: u32,
     },
     /// The file's format version is not the one this build reads.
-    #[error("checkpoint {path} has format version `{found}`; this build reads version {supported} only")]
+    #[error(
+        "checkpoint {path} has format version `{found}`; this build reads version {supported} only"
+    )]
     UnsupportedVersion {
         /// The checkpoint path.
         path: PathBuf,

@@ -54,7 +54,10 @@ pub fn header_value<'a>(
     }
     for (name, info) in sorted {
         let mut t = Map::new();
-        t.insert("data_offsets".into(), serde_json::json!([info.data_offsets.0, info.data_offsets.1]));
+        t.insert(
+            "data_offsets".into(),
+            serde_json::json!([info.data_offsets.0, info.data_offsets.1]),
+        );
         t.insert("dtype".into(), Value::String(dtype_name(info.dtype)));
         t.insert("shape".into(), serde_json::json!(info.shape));
         map.insert(name.to_owned(), Value::Object(t));

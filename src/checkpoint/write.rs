@@ -117,11 +117,9 @@ impl CheckpointWriter {
         metadata.remove(CHECKSUM_KEY);
         let sum = checksum(&metadata, infos.iter().map(|(n, i)| (*n, i)), &data);
         metadata.insert(CHECKSUM_KEY.to_owned(), sum);
-        let mut header = serde_json::to_vec(&header_value(
-            &metadata,
-            infos.iter().map(|(n, i)| (*n, i)),
-        ))
-        .expect("JSON of strings and integers");
+        let mut header =
+            serde_json::to_vec(&header_value(&metadata, infos.iter().map(|(n, i)| (*n, i))))
+                .expect("JSON of strings and integers");
         header.resize(header.len().next_multiple_of(8), b' ');
         let mut bytes = Vec::with_capacity(8 + header.len() + data.len());
         bytes.extend_from_slice(&(header.len() as u64).to_le_bytes());

@@ -32,7 +32,11 @@ pub fn run(args: &InspectArgs) -> Result<()> {
     let meta = c.metadata_entries();
     let get = |k: &str| meta.get(k).copied().unwrap_or("(absent)");
     println!("file:        {}", args.file.display());
-    println!("format:      version {} (SHA-256 verified: {})", get(VERSION_KEY), get(CHECKSUM_KEY));
+    println!(
+        "format:      version {} (SHA-256 verified: {})",
+        get(VERSION_KEY),
+        get(CHECKSUM_KEY)
+    );
     println!("content:     {}", get(CONTENT_KEY));
     println!("build:       commit {}", get(COMMIT_KEY));
     if let Some(task) = meta.get(TASK_KEY) {
@@ -58,7 +62,14 @@ pub fn run(args: &InspectArgs) -> Result<()> {
         println!("  {name} {:?}", c.shape(&name).unwrap_or_default());
     }
     println!("other metadata:");
-    let described = [VERSION_KEY, CHECKSUM_KEY, CONTENT_KEY, COMMIT_KEY, TASK_KEY, NETWORKS_KEY];
+    let described = [
+        VERSION_KEY,
+        CHECKSUM_KEY,
+        CONTENT_KEY,
+        COMMIT_KEY,
+        TASK_KEY,
+        NETWORKS_KEY,
+    ];
     for (k, v) in meta.iter().filter(|(k, _)| !described.contains(k)) {
         let shown: String = if *k == "run_record" {
             (*v).to_owned()
@@ -92,12 +103,17 @@ fn print_network(n: &NetworkDescription) {
             l.inputs,
             l.outputs,
             l.bias,
-            l.activation.as_deref().map_or(String::new(), |a| format!(", {a}")),
+            l.activation
+                .as_deref()
+                .map_or(String::new(), |a| format!(", {a}")),
             if l.residual { ", residual" } else { "" }
         );
     }
     if let Some(e) = &n.embedding {
-        println!("  embedding:   width {}, lambda = {}: {}", e.width, e.lambda, e.formula);
+        println!(
+            "  embedding:   width {}, lambda = {}: {}",
+            e.width, e.lambda, e.formula
+        );
     }
 }
 

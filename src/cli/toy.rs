@@ -41,7 +41,12 @@ pub struct TwoMoonsArgs {
     #[arg(long, default_value_t = 64)]
     pub hidden: usize,
     /// Methods to compare.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "rfm,idem,qne")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "rfm,idem,qne"
+    )]
     pub methods: Vec<ToyMethod>,
     /// Sampling steps swept for every method.
     #[arg(long, value_delimiter = ',', default_value = "5,10,20,50,100")]
@@ -103,7 +108,10 @@ pub fn run(command: &ToyCommand) -> anyhow::Result<()> {
         "method", "steps", "SW2² mean ± sd", "MMD² mean ± sd", "Sinkhorn mean ± sd"
     );
     for r in &results.rows {
-        let steps = r.sampling_steps.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+        let steps = r
+            .sampling_steps
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "-".into());
         println!(
             "{:<6} {:>5}  {:>10.2e} ± {:>8.1e}  {:>10.2e} ± {:>8.1e}  {:>10.2e} ± {:>8.1e}",
             r.method,

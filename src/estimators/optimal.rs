@@ -242,7 +242,8 @@ pub fn plugin_coefficient<T: Scalar>(
             // non-identifiable dimension has no reliable minimiser: fall back to the
             // per-dimension one (still a minimiser over a class containing 0 and I).
             let all_identifiable = identifiable.iter().all(|&ok| ok);
-            let solved = all_identifiable && spd_solve_in_place(&mut scratch.dd, d, &mut scratch.rhs);
+            let solved =
+                all_identifiable && spd_solve_in_place(&mut scratch.dd, d, &mut scratch.rhs);
             let conditioned = solved && {
                 let norm_inv = (0..d)
                     .map(|c| (0..d).fold(T::zero(), |s, r| s + scratch.rhs[r * m2 + d + c].abs()))

@@ -62,7 +62,10 @@ impl DiffusionLogDensity {
         F: ConditionalField<T> + ?Sized,
         R: Rng + ?Sized,
     {
-        assert!(self.samples > 0 && self.steps > 0, "samples and steps must be ≥ 1");
+        assert!(
+            self.samples > 0 && self.steps > 0,
+            "samples and steps must be ≥ 1"
+        );
         let (b, d) = x.dim();
         assert_eq!(out.len(), b, "out must have one entry per row of x");
         let (t_lo, t_hi) = window;

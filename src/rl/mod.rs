@@ -14,6 +14,6 @@ pub mod evaluate;
 pub mod generative_agent;
 pub mod observer;
 pub mod replay;
-pub mod saved;
 pub mod sac_agent;
+pub mod saved;
 pub mod trainer;

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 

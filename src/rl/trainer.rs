@@ -294,11 +294,9 @@ fn run(
     let mut next_obs = vec![0f32; o];
     let mut action = Array2::<f32>::zeros((1, d));
     if let Some(ep) = st.open_episode {
-        reenact(&mut env, &mut st, ep, &replay, &mut obs).map_err(|reason| {
-            TrainError::Resume {
-                dir: dir.to_path_buf(),
-                reason,
-            }
+        reenact(&mut env, &mut st, ep, &replay, &mut obs).map_err(|reason| TrainError::Resume {
+            dir: dir.to_path_buf(),
+            reason,
         })?;
     }
     let mut batch = Batch::<f32>::zeros(sched.batch_size, o, d);
@@ -469,7 +467,11 @@ fn reenact(
         env.step(&action, obs).map_err(|e| {
             format!("re-enacting the cut episode: a stored action was rejected: {e}")
         })?;
-        if obs.iter().zip(stored.iter()).any(|(x, y)| x.to_bits() != y.to_bits()) {
+        if obs
+            .iter()
+            .zip(stored.iter())
+            .any(|(x, y)| x.to_bits() != y.to_bits())
+        {
             return Err(format!(
                 "re-enacting the cut episode: step {} of {steps} gave another observation than the stored one (non-deterministic physics?)",
                 steps + 1 - back

@@ -10,8 +10,8 @@ use std::path::Path;
 use rand_chacha::ChaCha8Rng;
 
 use super::record::RunRecord;
-use crate::checkpoint::state_io::metadata_u64;
 use crate::checkpoint::describe::{CONTENT_KEY, Content, describe_run};
+use crate::checkpoint::state_io::metadata_u64;
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist, Weights};
 
 /// Counters and random streams of the loop.

@@ -134,13 +134,19 @@ fn plot_steps(method: ToyMethod, sweep: &[usize]) -> usize {
     if sweep.contains(&paper) {
         paper
     } else {
-        *sweep.iter().max().expect("validated: the sweep is not empty")
+        *sweep
+            .iter()
+            .max()
+            .expect("validated: the sweep is not empty")
     }
 }
 
 fn run_job(job: &Job, settings: &ToySettings, target: &TwoMoons) -> JobResult {
     let (exact, _) = exact_sets(target, job.seed, settings.eval_samples);
-    let index = ToyMethod::ALL.iter().position(|m| *m == job.method).expect("known method");
+    let index = ToyMethod::ALL
+        .iter()
+        .position(|m| *m == job.method)
+        .expect("known method");
     let mut rng = ChaCha8Rng::seed_from_u64(job.seed as u64);
     rng.set_stream(1 + index as u64);
     let model = train(job.method, target, &settings.training, &mut rng);
@@ -152,12 +158,20 @@ fn run_job(job: &Job, settings: &ToySettings, target: &TwoMoons) -> JobResult {
             let samples = model.sample(settings.eval_samples, steps, &mut rng);
             let d = Distances::between(samples.view(), exact.view(), settings, &mut rng);
             if job.seed == 0 && steps == plot_steps(job.method, &settings.sampling_steps) {
-                plot = Some(PlotSet { method: job.method, sampling_steps: steps, samples });
+                plot = Some(PlotSet {
+                    method: job.method,
+                    sampling_steps: steps,
+                    samples,
+                });
             }
             d
         })
         .collect();
-    JobResult { distances, final_loss: model.final_loss, plot }
+    JobResult {
+        distances,
+        final_loss: model.final_loss,
+        plot,
+    }
 }
 
 fn row(method: &str, sampling_steps: Option<usize>, per_seed: Vec<Distances>) -> MetricsRow {
@@ -181,7 +195,12 @@ pub fn run_experiment(
     settings.validate()?;
     let target = TwoMoons::new(settings.centres_per_moon, settings.target_sigma);
     let jobs: Vec<Job> = (0..settings.seeds)
-        .flat_map(|seed| settings.methods.iter().map(move |&method| Job { seed, method }))
+        .flat_map(|seed| {
+            settings
+                .methods
+                .iter()
+                .map(move |&method| Job { seed, method })
+        })
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
@@ -191,7 +210,11 @@ pub fn run_experiment(
         jobs.par_iter()
             .map(|job| {
                 let r = run_job(job, settings, &target);
-                progress(&format!("seed {} {} trained and evaluated", job.seed, job.method.name()));
+                progress(&format!(
+                    "seed {} {} trained and evaluated",
+                    job.seed,
+                    job.method.name()
+                ));
                 r
             })
             .collect()
@@ -224,5 +247,10 @@ pub fn run_experiment(
         .collect();
     rows.push(row("exact", None, reference));
     let target_samples = exact_sets(&target, 0, settings.eval_samples).0;
-    Ok(ToyResults { rows, final_losses, plot_sets, target_samples })
+    Ok(ToyResults {
+        rows,
+        final_losses,
+        plot_sets,
+        target_samples,
+    })
 }

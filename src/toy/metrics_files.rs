@@ -34,7 +34,11 @@ pub fn write_metrics(
         settings,
         sinkhorn_cost: "squared euclidean",
         wall_seconds,
-        final_regression_loss: results.final_losses.iter().map(|(m, l)| (m.name(), *l)).collect(),
+        final_regression_loss: results
+            .final_losses
+            .iter()
+            .map(|(m, l)| (m.name(), *l))
+            .collect(),
         rows: &results.rows,
     };
     let text = serde_json::to_string_pretty(&json).map_err(std::io::Error::other)?;

@@ -23,7 +23,10 @@ fn squared_distance(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
 pub fn median_bandwidth(x: ArrayView2<f64>, y: ArrayView2<f64>) -> f64 {
     assert_eq!(x.ncols(), y.ncols(), "both sets need the same dimension");
     let pooled: Vec<_> = x.rows().into_iter().chain(y.rows()).collect();
-    assert!(pooled.len() >= 2, "the median bandwidth needs at least 2 points");
+    assert!(
+        pooled.len() >= 2,
+        "the median bandwidth needs at least 2 points"
+    );
     let mut d = Vec::with_capacity(pooled.len() * (pooled.len() - 1) / 2);
     for (i, a) in pooled.iter().enumerate() {
         for b in &pooled[i + 1..] {
@@ -48,7 +51,10 @@ pub fn median_bandwidth(x: ArrayView2<f64>, y: ArrayView2<f64>) -> f64 {
 #[track_caller]
 pub fn mmd2_unbiased(x: ArrayView2<f64>, y: ArrayView2<f64>, h: f64) -> f64 {
     assert_eq!(x.ncols(), y.ncols(), "both sets need the same dimension");
-    assert!(x.nrows() >= 2 && y.nrows() >= 2, "MMD²_u needs at least 2 points per set");
+    assert!(
+        x.nrows() >= 2 && y.nrows() >= 2,
+        "MMD²_u needs at least 2 points per set"
+    );
     assert!(h > 0.0, "the RBF bandwidth h = {h} must be positive");
     let gamma = 0.5 / (h * h);
     let k = |a: ArrayView1<f64>, b: ArrayView1<f64>| (-gamma * squared_distance(a, b)).exp();

@@ -109,10 +109,16 @@ impl ToySettings {
             return Err(ToyError::Empty { name: "methods" });
         }
         if self.sampling_steps.is_empty() {
-            return Err(ToyError::Empty { name: "sampling-steps" });
+            return Err(ToyError::Empty {
+                name: "sampling-steps",
+            });
         }
         if let Some(&s) = self.sampling_steps.iter().find(|&&s| s == 0) {
-            return Err(ToyError::TooSmall { name: "sampling-steps", value: s, min: 1 });
+            return Err(ToyError::TooSmall {
+                name: "sampling-steps",
+                value: s,
+                min: 1,
+            });
         }
         let positive = "positive and finite";
         let reals = [
@@ -124,7 +130,11 @@ impl ToySettings {
         ];
         for (name, value) in reals {
             if !(value > 0.0 && value.is_finite()) {
-                return Err(ToyError::OutOfRange { name, value, allowed: positive });
+                return Err(ToyError::OutOfRange {
+                    name,
+                    value,
+                    allowed: positive,
+                });
             }
         }
         if !(t.max_grad_norm >= 0.0 && t.max_grad_norm.is_finite()) {

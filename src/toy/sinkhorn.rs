@@ -54,14 +54,24 @@ pub struct EntropicOt {
 }
 
 /// One half-sweep: `out_i = −ε LSE_j (log w_j + (other_j − C_ij)/ε)` over the rows of `cost`.
-fn soft_min(cost: ArrayView2<f64>, other: &[f64], log_w: f64, epsilon: f64, out: &mut [f64]) -> f64 {
+fn soft_min(
+    cost: ArrayView2<f64>,
+    other: &[f64],
+    log_w: f64,
+    epsilon: f64,
+    out: &mut [f64],
+) -> f64 {
     let mut change: f64 = 0.0;
     for (o, row) in out.iter_mut().zip(cost.rows()) {
         let mut max = f64::NEG_INFINITY;
         for (&c, &g) in row.iter().zip(other) {
             max = max.max((g - c) / epsilon);
         }
-        let s: f64 = row.iter().zip(other).map(|(&c, &g)| ((g - c) / epsilon - max).exp()).sum();
+        let s: f64 = row
+            .iter()
+            .zip(other)
+            .map(|(&c, &g)| ((g - c) / epsilon - max).exp())
+            .sum();
         let new = -epsilon * (log_w + max + s.ln());
         change = change.max((new - *o).abs());
         *o = new;
@@ -74,14 +84,29 @@ fn soft_min(cost: ArrayView2<f64>, other: &[f64], log_w: f64, epsilon: f64, out:
 /// # Panics
 /// When a set is empty, the dimensions differ, or ε or the tolerance is not positive.
 #[track_caller]
-pub fn entropic_ot(x: ArrayView2<f64>, y: ArrayView2<f64>, options: &SinkhornOptions) -> EntropicOt {
-    assert!(x.nrows() > 0 && y.nrows() > 0, "entropic OT needs points on both sides");
+pub fn entropic_ot(
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    options: &SinkhornOptions,
+) -> EntropicOt {
+    assert!(
+        x.nrows() > 0 && y.nrows() > 0,
+        "entropic OT needs points on both sides"
+    );
     assert_eq!(x.ncols(), y.ncols(), "both sets need the same dimension");
-    assert!(options.epsilon > 0.0, "ε = {} must be positive", options.epsilon);
+    assert!(
+        options.epsilon > 0.0,
+        "ε = {} must be positive",
+        options.epsilon
+    );
     assert!(options.tolerance > 0.0, "the tolerance must be positive");
     let (m, n) = (x.nrows(), y.nrows());
     let cost = Array2::from_shape_fn((m, n), |(i, j)| {
-        x.row(i).iter().zip(y.row(j)).map(|(a, b)| (a - b) * (a - b)).sum::<f64>()
+        x.row(i)
+            .iter()
+            .zip(y.row(j))
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum::<f64>()
     });
     let cost_t = cost.t().as_standard_layout().into_owned();
     let (log_a, log_b) = (-(m as f64).ln(), -(n as f64).ln());
@@ -102,7 +127,11 @@ pub fn entropic_ot(x: ArrayView2<f64>, y: ArrayView2<f64>, options: &SinkhornOpt
         epsilon = (0.5 * epsilon).max(options.epsilon);
     }
     let value = f.iter().sum::<f64>() / m as f64 + g.iter().sum::<f64>() / n as f64;
-    EntropicOt { value, iterations, last_change }
+    EntropicOt {
+        value,
+        iterations,
+        last_change,
+    }
 }
 
 /// The Sinkhorn divergence `S_ε(x, y) = OT_ε(x, y) − ½ OT_ε(x, x) − ½ OT_ε(y, y)`.
@@ -110,7 +139,11 @@ pub fn entropic_ot(x: ArrayView2<f64>, y: ArrayView2<f64>, options: &SinkhornOpt
 /// # Panics
 /// As [`entropic_ot`].
 #[track_caller]
-pub fn sinkhorn_divergence(x: ArrayView2<f64>, y: ArrayView2<f64>, options: &SinkhornOptions) -> f64 {
+pub fn sinkhorn_divergence(
+    x: ArrayView2<f64>,
+    y: ArrayView2<f64>,
+    options: &SinkhornOptions,
+) -> f64 {
     let xy = entropic_ot(x, y, options).value;
     let xx = entropic_ot(x, x, options).value;
     let yy = entropic_ot(y, y, options).value;

@@ -21,7 +21,11 @@ pub fn sliced_w2_squared<R: Rng + ?Sized>(
     projections: usize,
     rng: &mut R,
 ) -> f64 {
-    assert_eq!(x.dim(), y.dim(), "sliced W2 needs two sets of the same size");
+    assert_eq!(
+        x.dim(),
+        y.dim(),
+        "sliced W2 needs two sets of the same size"
+    );
     assert!(x.nrows() > 0, "sliced W2 needs points");
     assert_eq!(x.ncols(), 2, "sliced W2 here is for points in the plane");
     assert!(projections > 0, "sliced W2 needs at least one direction");
@@ -41,7 +45,12 @@ pub fn sliced_w2_squared<R: Rng + ?Sized>(
         px.sort_unstable_by(f64::total_cmp);
         py.sort_unstable_by(f64::total_cmp);
         // [TOY:Eq.sliced-w2] W₂²(θ#μ, θ#ν) = (1/n) Σ_i (x_(i)·θ − y_(i)·θ)², averaged over θ_l
-        total += px.iter().zip(&py).map(|(a, b)| (a - b) * (a - b)).sum::<f64>() / n as f64;
+        total += px
+            .iter()
+            .zip(&py)
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum::<f64>()
+            / n as f64;
     }
     total / projections as f64
 }

@@ -83,13 +83,25 @@ pub struct ToyModel {
 
 impl ToyModel {
     /// `n` samples `n × 2` with `sampling_steps` steps of the method's sampler.
-    pub fn sample<R: Rng + ?Sized>(&self, n: usize, sampling_steps: usize, rng: &mut R) -> Array2<f64> {
+    pub fn sample<R: Rng + ?Sized>(
+        &self,
+        n: usize,
+        sampling_steps: usize,
+        rng: &mut R,
+    ) -> Array2<f64> {
         let mut policy = self.policy.clone();
         policy.steps = sampling_steps;
         let obs = Array2::zeros((1, 1));
         let mut out = Array2::zeros((n, 2));
         let mut scratch = SamplerScratch::default();
-        policy.sample_latent(&self.params, obs.view(), n, rng, out.view_mut(), &mut scratch);
+        policy.sample_latent(
+            &self.params,
+            obs.view(),
+            n,
+            rng,
+            out.view_mut(),
+            &mut scratch,
+        );
         out
     }
 }
@@ -134,8 +146,11 @@ pub fn train<R: Rng + ?Sized>(
     let mut action_value = target.clone();
     let path = policy.path();
     let obs = Array2::zeros((b, 1));
-    let (mut eps, mut x_t, mut regression) =
-        (Array2::zeros((b, d)), Array2::zeros((b, d)), Array2::zeros((b, d)));
+    let (mut eps, mut x_t, mut regression) = (
+        Array2::zeros((b, d)),
+        Array2::zeros((b, d)),
+        Array2::zeros((b, d)),
+    );
     let tail_start = training.gradient_steps - training.gradient_steps.div_ceil(10);
     let (mut tail_loss, mut tail_count) = (0.0, 0usize);
     for step in 0..training.gradient_steps {
@@ -153,8 +168,14 @@ pub fn train<R: Rng + ?Sized>(
         let e = estimator.estimate(&path, &t, x_t.view(), &mut action_value, rng);
         policy.regression_target(&t, e.mu_0, e.velocity, regression.view_mut());
         tape.clear();
-        let (loss, vars) =
-            policy.regression_loss(&mut tape, &params, obs.view(), x_t.view(), &t, regression.view());
+        let (loss, vars) = policy.regression_loss(
+            &mut tape,
+            &params,
+            obs.view(),
+            x_t.view(),
+            &t,
+            regression.view(),
+        );
         let loss_value = tape.value(loss)[[0, 0]];
         if step >= tail_start {
             tail_loss += loss_value;

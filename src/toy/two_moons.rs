@@ -34,7 +34,10 @@ impl TwoMoons {
     /// When `per_moon < 2` or `sigma` is not positive and finite.
     #[track_caller]
     pub fn new(per_moon: usize, sigma: f64) -> Self {
-        assert!(per_moon >= 2, "two moons need at least 2 centres per moon, got {per_moon}");
+        assert!(
+            per_moon >= 2,
+            "two moons need at least 2 centres per moon, got {per_moon}"
+        );
         assert!(
             sigma > 0.0 && sigma.is_finite(),
             "component σ = {sigma} must be positive and finite"
@@ -148,7 +151,11 @@ impl<T: Scalar> ActionValue<T> for TwoMoons {
         mut q: ArrayViewMut1<T>,
         mut grad_q: ArrayViewMut2<T>,
     ) {
-        assert_eq!(actions.ncols(), 2, "the two-moons target lives in the plane");
+        assert_eq!(
+            actions.ncols(),
+            2,
+            "the two-moons target lives in the plane"
+        );
         for (r, a) in actions.rows().into_iter().enumerate() {
             let (lp, g) = self.log_density_and_score([a[0].to_f64(), a[1].to_f64()]);
             q[r] = T::from_f64(lp);

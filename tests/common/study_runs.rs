@@ -36,7 +36,14 @@ pub fn study_scratch(name: &str) -> (PathBuf, PathBuf) {
 pub fn tiny_sweep(seeds: &str, config: &Path, out: &Path) -> Command {
     let mut c = rfm();
     c.args(["sweep", "--tasks", "pendulum-swingup", "--algos", "rfm,sac"])
-        .args(["--seeds", seeds, "--preset", "demo", "--steps", &STEPS.to_string()])
+        .args([
+            "--seeds",
+            seeds,
+            "--preset",
+            "demo",
+            "--steps",
+            &STEPS.to_string(),
+        ])
         .arg("--config")
         .arg(config)
         .arg("--out")
