@@ -12,7 +12,7 @@
 //! manifolds and solver warm starts), and it is checked: every re-enacted observation must equal
 //! the stored one bit for bit.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use ndarray::Array2;
@@ -24,14 +24,16 @@ use super::agent::{ActMode, Agent, UpdateMetrics};
 use super::build::build_agent;
 use super::evaluate::{EvalResult, evaluate};
 use super::observer::Observer;
+use super::reenact::reenact;
 use super::replay::ReplayBuffer;
-use crate::checkpoint::{Checkpoint, CheckpointError};
+pub use super::train_outcome::{SignalStop, TrainError, TrainOutcome};
+use crate::checkpoint::Checkpoint;
 use crate::run::csv_log::CsvLog;
 use crate::run::directory::{prepare_new_run, remove_stale_temporaries};
 use crate::run::files;
 use crate::run::record::RunRecord;
 use crate::run::state::{LoopState, OpenEpisode, load_state, record_of, save_agent, save_state};
-use crate::run::{RunDirError, RunLock, StopRequest};
+use crate::run::{RunLock, StopRequest};
 use crate::transition::Batch;
 
 /// Options that do not change the result of a run.
@@ -43,75 +45,6 @@ pub struct TrainOptions {
     pub overwrite: bool,
     /// When set (by SIGINT/SIGTERM), finish the step, checkpoint and return.
     pub stop: Option<StopRequest>,
-}
-
-/// A failed run.
-#[derive(Debug, thiserror::Error)]
-pub enum TrainError {
-    /// A file of the run directory could not be written or read.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// A checkpoint could not be written or read.
-    #[error(transparent)]
-    Checkpoint(#[from] CheckpointError),
-    /// A loss or parameter became NaN or infinite.
-    #[error(
-        "non-finite value at env step {step} (update {update}): {what}. The run stopped; the last good checkpoint is {checkpoint}. Try a smaller learning rate or gradient clipping (critic.max_grad_norm / actor.max_grad_norm)."
-    )]
-    NonFinite {
-        /// Env step.
-        step: u64,
-        /// Update count.
-        update: u64,
-        /// What went non-finite.
-        what: String,
-        /// The checkpoint kept.
-        checkpoint: String,
-    },
-    /// The run directory cannot be resumed.
-    #[error("cannot resume {dir}: {reason}")]
-    Resume {
-        /// The directory.
-        dir: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// The policy produced an action the env rejects.
-    #[error("env rejected an action: {0}")]
-    Action(String),
-    /// The run directory is in use, holds another run, or cannot be prepared.
-    #[error(transparent)]
-    RunDir(#[from] RunDirError),
-}
-
-/// What a finished (or halted) run reports.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TrainOutcome {
-    /// `(step, mean return)` of every evaluation of this call (after a resume, only the
-    /// evaluations since the checkpoint; `eval.csv` holds the whole run).
-    pub evals: Vec<(u64, f64)>,
-    /// Env steps done.
-    pub steps: u64,
-    /// Updates done.
-    pub updates: u64,
-    /// True when stopped by `halt_after`.
-    pub halted: bool,
-    /// The signal that stopped the run (a checkpoint of the last step was written).
-    pub signal: Option<SignalStop>,
-}
-
-/// A run stopped by SIGINT/SIGTERM after checkpointing its last step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SignalStop {
-    /// The signal number.
-    pub signal: i32,
-    /// Whether the step was inside an episode (the resumed run re-enacts it first).
-    pub mid_episode: bool,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TrainError + '_ {
@@ -430,53 +363,4 @@ fn run(
         halted: false,
         signal: None,
     })
-}
-
-/// Brings a fresh `env` to the state it had when a stop cut episode `ep`: resets it from the
-/// stream position the episode began at, then replays the episode's actions, the last
-/// `ep.steps` transitions of `replay`. Every observation must come out bit-identical to the
-/// stored one and the env stream must end where the checkpoint left it; otherwise the physics
-/// is not deterministic and the run cannot continue exactly.
-fn reenact(
-    env: &mut rfm_envs::Env,
-    st: &mut LoopState,
-    ep: OpenEpisode,
-    replay: &ReplayBuffer<f32>,
-    obs: &mut [f32],
-) -> Result<(), String> {
-    let steps = usize::try_from(ep.steps).unwrap_or(usize::MAX);
-    if replay.recent(steps).is_none() {
-        return Err(format!(
-            "the checkpoint was taken {steps} steps into an episode, but the replay memory holds only {} transitions (capacity {}), too few to re-enact it",
-            replay.len(),
-            replay.capacity()
-        ));
-    }
-    let rng_env = st.env_rng.get_word_pos();
-    st.env_rng.set_word_pos(ep.rng_env_at_reset);
-    env.reset(&mut st.env_rng, obs);
-    if st.env_rng.get_word_pos() != rng_env {
-        return Err("re-enacting the cut episode: its reset did not end at the checkpoint's env stream position".into());
-    }
-    let mut action = vec![0f32; replay.action_dim()];
-    for back in (1..=steps).rev() {
-        let (a, stored) = replay.recent(back).expect("checked above");
-        for (d, &s) in action.iter_mut().zip(a.iter()) {
-            *d = s;
-        }
-        env.step(&action, obs).map_err(|e| {
-            format!("re-enacting the cut episode: a stored action was rejected: {e}")
-        })?;
-        if obs
-            .iter()
-            .zip(stored.iter())
-            .any(|(x, y)| x.to_bits() != y.to_bits())
-        {
-            return Err(format!(
-                "re-enacting the cut episode: step {} of {steps} gave another observation than the stored one (non-deterministic physics?)",
-                steps + 1 - back
-            ));
-        }
-    }
-    Ok(())
 }
