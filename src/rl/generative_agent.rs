@@ -16,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::agent::{ActMode, Agent, UpdateMetrics};
 use super::entropy_backup::EntropyBackup;
+use super::particle_draw::ParticleDraw;
 use crate::Scalar;
 use crate::autodiff::Tape;
 use crate::checkpoint::state_io::{first_non_finite, load_adam, save_adam};
@@ -27,9 +28,9 @@ use crate::estimators::{LogTarget, RfmEstimator};
 use crate::nn::Params;
 use crate::optim::Adam;
 use crate::paths::ProbabilityPath;
-use crate::policies::generative::{GenerativePolicy, SamplerScratch};
+use crate::policies::generative::GenerativePolicy;
 use crate::policies::noise::fill_standard_normal;
-use crate::policies::resample::{Selection, select_particles};
+use crate::policies::resample::Selection;
 use crate::transition::Batch;
 
 /// How the regression target is formed.
@@ -75,11 +76,7 @@ pub struct GenerativeAgent<T: Scalar> {
     pub entropy_backup: Option<EntropyBackup<T>>,
     tape: Tape<T>,
     grads: Params<T>,
-    sampler: SamplerScratch<T>,
-    latents: Array2<T>,
-    actions: Array2<T>,
-    q: Array1<T>,
-    chosen: Vec<usize>,
+    draw: ParticleDraw<T>,
     u1: Array2<T>,
     next_action: Array2<T>,
     next_latent: Array2<T>,
@@ -115,11 +112,7 @@ impl<T: Scalar> GenerativeAgent<T> {
             entropy_backup,
             tape: Tape::new(),
             grads,
-            sampler: SamplerScratch::default(),
-            latents: Array2::zeros((0, 0)),
-            actions: Array2::zeros((0, 0)),
-            q: Array1::zeros(0),
-            chosen: Vec::new(),
+            draw: ParticleDraw::default(),
             u1: Array2::zeros((0, 0)),
             next_action: Array2::zeros((0, 0)),
             next_latent: Array2::zeros((0, 0)),
@@ -141,50 +134,22 @@ impl<T: Scalar> GenerativeAgent<T> {
         latent_out: Option<ArrayViewMut2<T>>,
         action_out: Option<ArrayViewMut2<T>>,
     ) {
-        let (b, d) = (obs.nrows(), self.policy.net.shape.action_dim);
-        let n = b * particles;
-        if self.latents.dim() != (n, d) {
-            self.latents = Array2::zeros((n, d));
-            self.actions = Array2::zeros((n, d));
-            self.q = Array1::zeros(n);
-        }
-        self.policy.sample_latent(
+        self.draw.draw(
+            &self.policy,
             &self.actor,
+            &mut self.critic,
+            false,
             obs,
             particles,
+            selection,
             rng,
-            self.latents.view_mut(),
-            &mut self.sampler,
         );
-        self.actions
-            .zip_mut_with(&self.latents, |a, &u| *a = u.tanh());
-        if particles > 1 {
-            self.critic.q_min(
-                false,
-                obs,
-                self.actions.view(),
-                particles,
-                self.q.view_mut(),
-            );
-            select_particles(self.q.view(), particles, selection, rng, &mut self.chosen);
-        } else {
-            self.chosen.clear();
-            self.chosen.extend(0..b);
-        }
-        if let Some(mut out) = latent_out {
-            for (r, &c) in self.chosen.iter().enumerate() {
-                out.row_mut(r).assign(&self.latents.row(c));
-            }
-        }
-        if let Some(mut out) = action_out {
-            for (r, &c) in self.chosen.iter().enumerate() {
-                out.row_mut(r).assign(&self.actions.row(c));
-            }
-        }
+        self.draw.write_chosen(latent_out, action_out);
     }
 }
 
-fn resize<T: Scalar>(a: &mut Array2<T>, rows: usize, cols: usize) {
+/// Reallocates `a` as zeros when its shape is not `rows × cols`.
+pub(super) fn resize<T: Scalar>(a: &mut Array2<T>, rows: usize, cols: usize) {
     if a.dim() != (rows, cols) {
         *a = Array2::zeros((rows, cols));
     }
