@@ -11,9 +11,9 @@
 //! 6. one Adam step of the actor on the regression loss.
 
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::actor_step::{descend, noisy_points};
 use super::agent::{ActMode, Agent, UpdateMetrics};
 use super::entropy_backup::EntropyBackup;
 use super::particle_draw::ParticleDraw;
@@ -27,9 +27,7 @@ use crate::critic::twin::TwinCritic;
 use crate::estimators::{LogTarget, RfmEstimator};
 use crate::nn::Params;
 use crate::optim::Adam;
-use crate::paths::ProbabilityPath;
 use crate::policies::generative::GenerativePolicy;
-use crate::policies::noise::fill_standard_normal;
 use crate::policies::resample::Selection;
 use crate::transition::Batch;
 
@@ -225,19 +223,8 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
         self.next_latent = next_latent;
         // 4. x_t
         let (t_min, path) = (self.policy.t_min, self.policy.path());
-        let t: Vec<f64> = (0..b)
-            .map(|_| rng.random_range(t_min..1.0 - t_min))
-            .collect();
-        resize(&mut self.eps, b, d);
-        resize(&mut self.x_t, b, d);
+        let t = noisy_points(&path, t_min, u1.view(), rng, &mut self.eps, &mut self.x_t);
         resize(&mut self.regression, b, d);
-        fill_standard_normal(rng, self.eps.view_mut());
-        for r in 0..b {
-            let c = path.coefficients(t[r]);
-            for j in 0..d {
-                self.x_t[[r, j]] = c.interpolate(u1[[r, j]], self.eps[[r, j]]);
-            }
-        }
         // 5. regression target with the updated critic
         let mut m = UpdateMetrics::nan();
         let mut tape = std::mem::take(&mut self.tape);
@@ -287,14 +274,13 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
             &t,
             self.regression.view(),
         );
-        m.actor_loss = Scalar::to_f64(tape.value(loss)[[0, 0]]);
-        tape.backward(loss);
-        for (g, v) in self.grads.values_mut().iter_mut().zip(&vars) {
-            g.assign(&tape.grad(*v).expect("actor parameter has a gradient"));
-        }
-        m.actor_grad_norm = self.actor_adam.clip_and_step(
-            &mut self.actor,
+        (m.actor_loss, m.actor_grad_norm) = descend(
+            &mut tape,
+            loss,
+            &vars,
             &mut self.grads,
+            &mut self.actor_adam,
+            &mut self.actor,
             self.actor_max_grad_norm,
         );
         self.tape = tape;

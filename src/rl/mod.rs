@@ -8,6 +8,7 @@
 //! [`crate::config`] (turned into parts by [`build`]) and the run-directory writers of
 //! [`crate::run`].
 
+pub mod actor_step;
 pub mod agent;
 pub mod build;
 pub mod entropy_backup;

@@ -19,9 +19,9 @@
 //! of `eval_sample`. All samples are DDPM (their `noise_ratio = 1`), in the tanh latent.
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::actor_step::{descend, noisy_points};
 use super::agent::{ActMode, Agent, UpdateMetrics};
 use super::generative_agent::resize;
 use super::particle_draw::ParticleDraw;
@@ -33,9 +33,7 @@ use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist, 
 use crate::critic::twin::TwinCritic;
 use crate::nn::Params;
 use crate::optim::{Adam, polyak_update};
-use crate::paths::ProbabilityPath;
 use crate::policies::generative::GenerativePolicy;
-use crate::policies::noise::fill_standard_normal;
 use crate::policies::resample::Selection;
 use crate::transition::Batch;
 
@@ -214,20 +212,9 @@ impl<T: Scalar> Agent<T> for QvpoAgent<T> {
         // 3–4. rows and weights with the updated critic
         self.training_rows(batch.obs.view(), rng);
         // 5. x_t; the target of an ε-prediction is the noise itself
-        let rows = self.weights.len();
         let (t_min, path) = (self.policy.t_min, self.policy.path());
-        let t: Vec<f64> = (0..rows)
-            .map(|_| rng.random_range(t_min..1.0 - t_min))
-            .collect();
-        resize(&mut self.eps, rows, d);
-        resize(&mut self.x_t, rows, d);
-        fill_standard_normal(rng, self.eps.view_mut());
-        for (r, &tr) in t.iter().enumerate() {
-            let c = path.coefficients(tr);
-            for j in 0..d {
-                self.x_t[[r, j]] = c.interpolate(self.rows_u[[r, j]], self.eps[[r, j]]);
-            }
-        }
+        let u = self.rows_u.view();
+        let t = noisy_points(&path, t_min, u, rng, &mut self.eps, &mut self.x_t);
         // 6. the weighted denoising step, then the target actor
         let mut m = UpdateMetrics::nan();
         let mut tape = std::mem::take(&mut self.tape);
@@ -241,14 +228,13 @@ impl<T: Scalar> Agent<T> for QvpoAgent<T> {
             self.eps.view(),
             Some(&self.weights),
         );
-        m.actor_loss = Scalar::to_f64(tape.value(loss)[[0, 0]]);
-        tape.backward(loss);
-        for (g, v) in self.grads.values_mut().iter_mut().zip(&vars) {
-            g.assign(&tape.grad(*v).expect("actor parameter has a gradient"));
-        }
-        m.actor_grad_norm = self.actor_adam.clip_and_step(
-            &mut self.actor,
+        (m.actor_loss, m.actor_grad_norm) = descend(
+            &mut tape,
+            loss,
+            &vars,
             &mut self.grads,
+            &mut self.actor_adam,
+            &mut self.actor,
             self.actor_max_grad_norm,
         );
         self.tape = tape;
