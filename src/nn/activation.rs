@@ -1,8 +1,8 @@
-//! Elementwise activations of the MLPs, as a closed enum.
+//! Elementwise activations of the networks' layers ([`super::stack::Layer`]), as a closed enum.
 //!
-//! The scalar forms here serve the tape-free fast paths (inference, input gradients, fused
-//! training); the tape path dispatches to the autodiff primitives of the same name, and a test
-//! checks that the two agree. GELU is the tanh approximation (Flax's `nn.gelu` default, used by
+//! The scalar forms here serve the tape-free backend ([`super::stack::Stack::infer`]; ReLU and
+//! GELU have their own vectorised loops there and in the fused backend); the tape path
+//! dispatches to the autodiff primitives of the same name, and a test checks that the two agree. GELU is the tanh approximation (Flax's `nn.gelu` default, used by
 //! the authors' velocity net).
 
 use crate::Scalar;
@@ -11,7 +11,7 @@ use crate::autodiff::{Tape, Var};
 /// A pointwise nonlinearity `h = act(z)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Activation {
-    /// `max(z, 0)` (the critics).
+    /// `max(z, 0)` (the critic and the Gaussian actor).
     #[default]
     Relu,
     /// `0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³)))` (the velocity net).
