@@ -1,11 +1,13 @@
-//! MLP speed at the peers' shapes (see benches/README.md for the PyTorch/JAX figures):
-//! - `policy_fwd`: 24 → 256 → 256 → 6 ReLU forward (tape-free fast path), batch 256 and 1;
-//! - `policy_train_b256`: forward + backward + Adam on an MSE loss, batch 256, through the tape
-//!   (what the agent's actor update does) and through the fused tape-free backward;
-//! - `critic_grad_a_8192`: ∇ₐQ of a 23 → 256 → 256 → 1 ReLU critic for 8192 rows (256 states ×
-//!   32 actions), fast path (forward + input VJP over the 6 action columns), tape path, and the
-//!   agent's fused critic (`rfm::critic::fused`: row blocks in cache, the state's part of
-//!   the first layer once per state, packed weights included in the timing);
+//! The agent's networks at the peers' MLP shapes (see benches/README.md for the PyTorch/JAX
+//! figures), each through the one definition the agent runs (`rfm::nn`):
+//! - `policy_fwd`: the Gaussian actor ([`GaussianActorNet`]) 24 → 256 → 256 → 6 ReLU forward on
+//!   its tape-free backend (what acting runs), batch 256 and 1;
+//! - `policy_train_b256`: the same network's forward + MSE + backward + Adam through the tape
+//!   (what the agent's actor update does), batch 256;
+//! - `critic_grad_a_8192`: ∇ₐQ of the critic ([`CriticNet`], 17 + 6 → 256 → 256 → 1 ReLU) for
+//!   8192 rows (256 states × 32 actions): the agent's fused backend (row blocks in cache, the
+//!   state's part of the first layer once per state, packed weights included in the timing)
+//!   and its tape backend (the repeated-state tape of f64 runs and CPUs without the kernels);
 //! - `sgemm`: single-precision GEMM at the project's shapes, throughput in FLOP/s.
 //!
 //! Each case runs twice: under wall-clock time (group names as above) and under process CPU
@@ -19,13 +21,16 @@
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ndarray::{Array1, Array2, s};
+use ndarray::{Array1, Array2};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
-use rfm::critic::fused::{CriticOutputs, CriticWeights, FusedCritic};
 use rfm::linalg::gemm;
-use rfm::nn::{Activation, Init, Mlp, MlpWorkspace, ParamMode, Params};
+use rfm::nn::critic_net::{CriticNet, CriticScratch};
+use rfm::nn::gaussian_actor::GaussianActorNet;
+use rfm::nn::stack::StackScratch;
+use rfm::nn::stack_fused::FusedOutputs;
+use rfm::nn::{ParamMode, Params};
 use rfm::optim::{Adam, AdamConfig};
 use std::hint::black_box;
 
@@ -96,34 +101,32 @@ impl Tag for ProcessCpuTime {
 const OBS: usize = 17;
 const ACT: usize = 6;
 const HID: usize = 256;
+/// The peers' policy MLP is 24 → 256 → 256 → 6: a Gaussian actor with a 24-d state and a 3-d
+/// action (mean and log σ: 6 outputs).
+const POLICY_OBS: usize = OBS + ACT + 1;
+const POLICY_ACT: usize = 3;
 
 fn randn(rows: usize, cols: usize, rng: &mut ChaCha8Rng) -> Array2<f32> {
     Array2::from_shape_simple_fn((rows, cols), || rng.random_range(-1.0f32..1.0))
 }
 
-fn net(sizes: &[usize], rng: &mut ChaCha8Rng) -> (Mlp, Params<f32>) {
+fn policy(rng: &mut ChaCha8Rng) -> (GaussianActorNet, Params<f32>) {
     let mut params = Params::new();
-    let mlp = Mlp::new(
-        &mut params,
-        "net",
-        sizes,
-        Activation::Relu,
-        Init::TorchDefault,
-        rng,
-    );
-    (mlp, params)
+    let net = GaussianActorNet::new(POLICY_OBS, POLICY_ACT, HID, 2, &mut params, rng);
+    (net, params)
 }
 
 fn policy_forward<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
     let mut rng = ChaCha8Rng::seed_from_u64(0);
-    let (mlp, params) = net(&[OBS + ACT + 1, HID, HID, ACT], &mut rng);
+    let (net, params) = policy(&mut rng);
     let mut group = c.benchmark_group(format!("{}policy_fwd", M::TAG));
     for batch in [256, 1] {
-        let x = randn(batch, OBS + ACT + 1, &mut rng);
-        let mut ws = MlpWorkspace::new();
-        group.bench_function(BenchmarkId::new("fast", batch), |b| {
+        let x = randn(batch, POLICY_OBS, &mut rng);
+        let mut scratch = StackScratch::default();
+        let mut y = Array2::<f32>::zeros((batch, 2 * POLICY_ACT));
+        group.bench_function(BenchmarkId::new("infer", batch), |b| {
             b.iter(|| {
-                let y = mlp.forward_fast(&params, black_box(x.view()), &mut ws);
+                net.infer(&params, black_box(x.view()), &mut scratch, y.view_mut());
                 black_box(y[[0, 0]]);
             })
         });
@@ -134,13 +137,11 @@ fn policy_forward<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
 fn policy_train<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
     let batch = 256;
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let (mlp, params0) = net(&[OBS + ACT + 1, HID, HID, ACT], &mut rng);
-    let x = randn(batch, OBS + ACT + 1, &mut rng);
-    let y = randn(batch, ACT, &mut rng);
+    let (net, mut params) = policy(&mut rng);
+    let x = randn(batch, POLICY_OBS, &mut rng);
+    let y = randn(batch, 2 * POLICY_ACT, &mut rng);
     let mut group = c.benchmark_group(format!("{}policy_train_b256", M::TAG));
-
     // Through the tape: bind as leaves, MSE, backward, copy gradients out, Adam.
-    let mut params = params0.clone();
     let mut adam = Adam::new(AdamConfig::with_lr(3e-4), &params);
     let mut grads = params.zeros_like();
     let mut tape = Tape::<f32>::new();
@@ -150,7 +151,7 @@ fn policy_train<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
             let vars = params.bind(&mut tape, ParamMode::Trainable);
             let xv = tape.constant_view(x.view());
             let yv = tape.constant_view(y.view());
-            let out = mlp.forward(&mut tape, &vars, xv);
+            let out = net.on_tape(&mut tape, &vars, xv);
             let diff = tape.sub(out, yv);
             let sq = tape.square(diff);
             let loss = tape.mean(sq);
@@ -159,86 +160,41 @@ fn policy_train<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
             adam.step(&mut params, &grads);
         })
     });
-
-    // Fused, tape-free: forward into the workspace, dL/dout = 2(out − y)/(B·d), backward, Adam.
-    let mut params = params0.clone();
-    let mut adam = Adam::new(AdamConfig::with_lr(3e-4), &params);
-    let mut grads = params.zeros_like();
-    let mut ws = MlpWorkspace::new();
-    let mut d_out = Array2::<f32>::zeros((batch, ACT));
-    let scale = 2.0 / (batch * ACT) as f32;
-    group.bench_function("fused", |b| {
-        b.iter(|| {
-            let out = mlp.forward_fast(&params, x.view(), &mut ws);
-            ndarray::Zip::from(&mut d_out)
-                .and(&out)
-                .and(&y)
-                .for_each(|d, &o, &t| *d = scale * (o - t));
-            mlp.backward_fast(&params, &mut ws, x.view(), d_out.view(), &mut grads);
-            adam.step(&mut params, &grads);
-        })
-    });
     group.finish();
 }
 
 fn critic_grad_a<M: Measurement + Tag + 'static>(c: &mut Criterion<M>) {
-    let rows = 256 * 32;
+    let (states, n) = (256, 32);
+    let rows = states * n;
     let mut rng = ChaCha8Rng::seed_from_u64(2);
-    let (critic, params) = net(&[OBS + ACT, HID, HID, 1], &mut rng);
-    let sa = randn(rows, OBS + ACT, &mut rng);
-    let ones = Array2::<f32>::ones((rows, 1));
+    let (critic, params) = CriticNet::new::<f32, _>(OBS, ACT, HID, 2, &mut rng);
+    let obs = randn(states, OBS, &mut rng);
+    let actions = randn(rows, ACT, &mut rng);
     let mut group = c.benchmark_group(format!("{}critic_grad_a_8192", M::TAG));
     group.sample_size(20);
-
-    let mut ws = MlpWorkspace::new();
-    let mut grad_a = Array2::<f32>::zeros((rows, ACT));
-    group.bench_function("fast", |b| {
-        b.iter(|| {
-            critic.forward_fast(&params, black_box(sa.view()), &mut ws);
-            critic.input_grad(
-                &params,
-                &mut ws,
-                ones.view(),
-                OBS..OBS + ACT,
-                grad_a.view_mut(),
-            );
-            black_box(grad_a[[0, 0]]);
-        })
-    });
-
-    // The same weights as the fused critic's layers: W₀ split into its state and action rows.
-    let obs = randn(256, OBS, &mut rng);
-    let actions = randn(rows, ACT, &mut rng);
-    let v = params.values();
-    let weights = CriticWeights {
-        w_obs: v[0].slice(s![..OBS, ..]),
-        w_action: v[0].slice(s![OBS.., ..]),
-        b_in: v[1].view(),
-        hidden: vec![(v[2].view(), v[3].view())],
-        out: (v[4].view(), v[5].view()),
-    };
     let mut q = Array1::<f32>::zeros(rows);
-    if FusedCritic::new(&weights, obs.view(), CriticOutputs::ValuesAndGradients).is_some() {
+    let mut grad_a = Array2::<f32>::zeros((rows, ACT));
+    let outputs = FusedOutputs::ValuesAndGradients;
+    if critic.fused(&params, obs.view(), outputs).is_some() {
         group.bench_function("fused", |b| {
             b.iter(|| {
-                let f = FusedCritic::new(&weights, obs.view(), CriticOutputs::ValuesAndGradients)
-                    .expect("checked");
-                f.evaluate(32, actions.view(), q.view_mut(), Some(grad_a.view_mut()));
+                let f = critic.fused(&params, obs.view(), outputs).expect("checked");
+                f.evaluate(n, actions.view(), q.view_mut(), Some(grad_a.view_mut()));
                 black_box(grad_a[[0, 0]]);
             })
         });
     }
-
     let mut tape = Tape::<f32>::new();
+    let mut scratch = CriticScratch::default();
     group.bench_function("tape", |b| {
         b.iter(|| {
             tape.clear();
-            let vars = params.bind(&mut tape, ParamMode::Frozen);
-            let x = tape.leaf_view(sa.view());
-            let q = critic.forward(&mut tape, &vars, x);
+            let a = tape.leaf_view(actions.view());
+            let q =
+                critic.forward_tape_repeated(&mut tape, &params, obs.view(), n, a, &mut scratch);
             let s = tape.sum(q);
             tape.backward(s);
-            black_box(tape.grad(x).unwrap()[[0, 0]]);
+            black_box(tape.grad(a).unwrap()[[0, 0]]);
         })
     });
     group.finish();

@@ -10,9 +10,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rfm::checkpoint::Checkpoint;
 use rfm::checkpoint::Weights;
-use rfm::critic::net::CriticScratch;
-use rfm::policies::field::ConditionalField;
-use rfm::policies::velocity_net::VelocityField;
+use rfm::nn::critic_net::CriticScratch;
+use rfm::policies::field::{ConditionalField, VelocityField};
 use rfm::rl::build::{Built, build};
 use rfm::run::state::record_of;
 

@@ -2,7 +2,10 @@
 //! the tape in f32 and f64, the tape-free backend in f32 and f64 and the fused f32 backend are
 //! the same function of the same `Params`, values and every gradient the tape gives, within
 //! the first-order rounding bound of `tolerance::NET_ROUNDING_SAFETY` (derivation there), at 1
-//! and 2 threads, at exact ReLU kinks.
+//! and 2 threads, at exact ReLU kinks. Also: the fused rows do not depend on the block they
+//! fall in (bit for bit), the twin `min(Q_1, Q_2)` follows the smaller critic and splits exact
+//! ties on every backend, a residual layer is `h + act(h·W + b)`, frozen parameters get no
+//! gradient, and the networks register the parameter names the checkpoints store.
 
 #[path = "common/seeded.rs"]
 mod seeded;
@@ -13,13 +16,17 @@ mod common;
 use common::tolerance::{
     GELU_F32_REL, GELU_LIPSCHITZ, GELU_SECOND_DERIVATIVE_MAX, NET_ROUNDING_SAFETY,
 };
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView2, Axis, array, s};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::Scalar;
 use rfm::autodiff::Tape;
-use rfm::nn::block_dense::{InputBlock, TapeInput};
+use rfm::critic::action_value::CriticActionValue;
+use rfm::critic::twin::{CriticSettings, TwinCritic};
+use rfm::estimators::ActionValue;
+use rfm::linalg::packed::MAX_BLOCK_ROWS;
+use rfm::nn::block_dense::{BiasOrder, BlockDense, InputBlock, TapeInput};
 use rfm::nn::critic_net::CriticNet;
 use rfm::nn::gaussian_actor::GaussianActorNet;
 use rfm::nn::stack::{Layer, Stack, StackScratch};
@@ -463,13 +470,16 @@ proptest! {
             let mut q = ndarray::Array1::<f32>::zeros(rows);
             let mut grad = Array2::<f32>::zeros((rows, d));
             f.evaluate(n, act.view(), q.view_mut(), Some(grad.view_mut()));
+            let mut q_none = ndarray::Array1::<f32>::zeros(rows);
+            f.evaluate(n, act.view(), q_none.view_mut(), None);
             let values = net.fused(&p32, obs.view(), FusedOutputs::Values).expect("same CPU");
             let mut q_only = ndarray::Array1::<f32>::zeros(rows);
             values.evaluate(n, act.view(), q_only.view_mut(), None);
-            Some((bits(&q.clone().insert_axis(Axis(1))), q.insert_axis(Axis(1)), grad, bits(&q_only.insert_axis(Axis(1)))))
+            Some((bits(&q.clone().insert_axis(Axis(1))), q.insert_axis(Axis(1)), grad, bits(&q_only.insert_axis(Axis(1))), bits(&q_none.insert_axis(Axis(1)))))
         })?;
-        if let Some((qb, q, grad, q_only)) = fused {
-            prop_assert_eq!(qb, q_only, "Q must not depend on whether the gradient is asked for");
+        if let Some((qb, q, grad, q_only, q_none)) = fused {
+            prop_assert_eq!(&qb, &q_none, "Q must not depend on whether the gradient is asked for");
+            prop_assert_eq!(qb, q_only, "a critic packed for values only gives the same Q");
             assert_within("fused Q", up(q.view()).view(), t.y.view(), t.y_bound.view(), &t.kept)?;
             assert_within("fused ∇_a Q", scaled(&grad).view(), t.input_grads[1].view(), t.input_bounds[1].view(), &t.kept)?;
         }
@@ -480,7 +490,7 @@ proptest! {
     #[test]
     fn velocity_net_backends_are_one_function(
         states in 1usize..5,
-        n in 2usize..30,
+        n in prop_oneof![Just(1usize), 2usize..30],
         o in 1usize..10,
         d in 1usize..6,
         h in prop_oneof![Just(64usize), 4usize..40],
@@ -588,4 +598,325 @@ proptest! {
             assert_within("fused", up(y.view()).view(), tc.y.view(), tc.y_bound.view(), &tc.kept)?;
         }
     }
+}
+
+/// A critic of the property's kind with every parameter redrawn, its states and actions.
+fn critic_case(
+    seed: u64,
+    (states, n, o, d, h, layers): (usize, usize, usize, usize, usize, usize),
+) -> (CriticNet, Params<f32>, Array2<f32>, Array2<f32>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (net, mut p) = CriticNet::new::<f32, _>(o, d, h, layers, &mut rng);
+    redraw(&mut p, &mut rng);
+    let obs = uniform(&mut rng, (states, o), 1.0);
+    let act = uniform(&mut rng, (states * n, d), 1.0);
+    (net, p, obs, act)
+}
+
+/// Each fused row depends on its own inputs only, bit for bit: the same rows give the same bits
+/// in a 1- and a 2-thread pool and when shifted by one state to other block offsets (253 rows:
+/// more than two blocks of `MAX_BLOCK_ROWS`, the last ragged), `Q` and `∇_a Q`.
+#[test]
+fn critic_fused_rows_are_bit_identical_across_threads_and_block_offsets() {
+    let (states, n, d) = (11, 23, 5);
+    assert!(states * n > 2 * MAX_BLOCK_ROWS);
+    let (net, p, obs, act) = critic_case(3, (states, n, 7, d, 64, 3));
+    let run = |threads: usize, obs: ArrayView2<'_, f32>, act: ArrayView2<'_, f32>| {
+        let f = net.fused(&p, obs, FusedOutputs::ValuesAndGradients)?;
+        let mut q = Array1::<f32>::zeros(act.nrows());
+        let mut g = Array2::<f32>::zeros(act.dim());
+        pool(threads).install(|| f.evaluate(n, act, q.view_mut(), Some(g.view_mut())));
+        Some((bits(&q.insert_axis(Axis(1))), bits(&g)))
+    };
+    let Some((q2, g2)) = run(2, obs.view(), act.view()) else {
+        return; // no packed-GEMM kernel on this CPU: the fused backend does not exist here
+    };
+    assert_eq!(
+        run(1, obs.view(), act.view()),
+        Some((q2.clone(), g2.clone()))
+    );
+    let (qs, gs) = run(2, obs.slice(s![1.., ..]), act.slice(s![n.., ..])).expect("same CPU");
+    assert_eq!(qs, q2[n..], "Q of rows shifted to other blocks");
+    assert_eq!(gs, g2[n * d..], "∇_a Q of rows shifted to other blocks");
+}
+
+/// As for the critic: the fused velocity net's rows across threads and block offsets (221 rows).
+#[test]
+fn velocity_net_fused_rows_are_bit_identical_across_threads_and_block_offsets() {
+    let (states, particles, d, h) = (13, 17, 6, 64);
+    assert!(states * particles > 2 * MAX_BLOCK_ROWS);
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let shape = VelocityNetShape {
+        obs_dim: 5,
+        action_dim: d,
+        hidden: h,
+        residual_blocks: 2,
+        embed_dim: 8,
+    };
+    let mut p = Params::new();
+    let net = VelocityNet::new(shape, 0.3, &mut p, &mut rng);
+    redraw(&mut p, &mut rng);
+    let obs = uniform(&mut rng, (states, 5), 1.0);
+    let x = uniform(&mut rng, (states * particles, d), 2.0);
+    let (mut c, mut c_t) = Default::default();
+    net.row_constants(&p, obs.view(), &mut c);
+    net.step_constants(&p, c.view(), 0.4, &mut c_t);
+    let Some(f) = FusedStack::new(&net.stack, &p, InputBlock::Latent, FusedOutputs::Values) else {
+        return; // no packed-GEMM kernel on this CPU
+    };
+    let run = |threads: usize, c: ArrayView2<'_, f32>, x: ArrayView2<'_, f32>| {
+        let mut out = Array2::<f32>::zeros(x.dim());
+        pool(threads).install(|| f.eval(c, particles, x, out.view_mut(), None));
+        out
+    };
+    let two = run(2, c_t.view(), x.view());
+    assert_eq!(
+        bits(&run(1, c_t.view(), x.view())),
+        bits(&two),
+        "1 vs 2 threads"
+    );
+    let shifted = run(2, c_t.slice(s![1.., ..]), x.slice(s![particles.., ..]));
+    assert_eq!(
+        bits(&shifted),
+        bits(&two.slice(s![particles.., ..]).to_owned()),
+        "rows shifted to other blocks"
+    );
+    assert!(two.iter().all(|v| v.is_finite()));
+}
+
+/// One critic's `Q` and `∇_a Q` at `B·n` action rows on the backend the agent picks for `T`
+/// (fused in f32 on a CPU with the kernels, the repeated-state tape otherwise).
+fn single_critic<T: Scalar>(
+    twin: &TwinCritic<T>,
+    i: usize,
+    obs: ArrayView2<'_, T>,
+    act: ArrayView2<'_, T>,
+    n: usize,
+) -> (Array1<T>, Array2<T>) {
+    let rows = act.nrows();
+    let (mut q, mut g) = (Array1::<T>::zeros(rows), Array2::<T>::zeros(act.dim()));
+    let fused = twin
+        .net
+        .fused(&twin.online[i], obs, FusedOutputs::ValuesAndGradients);
+    if let (Some(f), Some(a), Some(q32), Some(g32)) = (
+        fused,
+        T::as_f32(act),
+        T::as_f32_mut(q.view_mut()),
+        T::as_f32_mut(g.view_mut()),
+    ) {
+        f.evaluate(n, a, q32, Some(g32));
+        return (q, g);
+    }
+    let mut tape = Tape::new();
+    let a = tape.leaf_view(act);
+    let qv = twin.net.forward_tape_repeated(
+        &mut tape,
+        &twin.online[i],
+        obs,
+        n,
+        a,
+        &mut Default::default(),
+    );
+    let total = tape.sum(qv);
+    q.assign(&tape.value(qv).column(0));
+    tape.backward(total);
+    g.assign(&tape.grad(a).expect("leaf"));
+    (q, g)
+}
+
+/// `min(Q_1, Q_2)` and its gradient through `CriticActionValue` are exactly the smaller
+/// critic's value and gradient, and at exact ties (two identical critics) exactly
+/// `½ g + ½ g = g`: on the fused f32 backend and on the f64 tape.
+fn twin_min_follows_the_smaller_critic<T: Scalar>() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let (b, n, o, d) = (5, 41, 9, 4);
+    let settings = CriticSettings {
+        hidden: 48,
+        layers: 2,
+        lr: 3e-4,
+        gamma: 0.99,
+        tau: 0.005,
+        max_grad_norm: 0.0,
+    };
+    let mut twin = TwinCritic::<T>::new(o, d, settings, &mut rng);
+    let draw =
+        |rng: &mut ChaCha8Rng, shape| uniform(rng, shape, 1.0).mapv(|v| T::from_f64(f64::from(v)));
+    let obs = draw(&mut rng, (b, o));
+    let a = draw(&mut rng, (b * n, d));
+    let run = |twin: &TwinCritic<T>| {
+        let mut tape = Tape::new();
+        let mut value = CriticActionValue::new(twin, obs.view(), &mut tape);
+        let (mut q, mut g) = (Array1::<T>::zeros(b * n), Array2::<T>::zeros((b * n, d)));
+        value.evaluate(a.view(), n, q.view_mut(), g.view_mut());
+        (q, g)
+    };
+    let (q1, g1) = single_critic(&twin, 0, obs.view(), a.view(), n);
+    let (q2, g2) = single_critic(&twin, 1, obs.view(), a.view(), n);
+    let (q, g) = run(&twin);
+    let (mut from_1, mut from_2) = (0, 0);
+    for r in 0..b * n {
+        let (qs, gs) = if q1[r] <= q2[r] {
+            from_1 += 1;
+            (q1[r], g1.row(r))
+        } else {
+            from_2 += 1;
+            (q2[r], g2.row(r))
+        };
+        assert_eq!(q[r], qs, "{} row {r}", T::NAME);
+        assert_eq!(g.row(r), gs, "{} row {r}", T::NAME);
+    }
+    assert!(
+        from_1 > 0 && from_2 > 0,
+        "both critics must be the minimum somewhere"
+    );
+    let copy = twin.online[0].clone();
+    twin.online[1].assign(&copy);
+    let (q, g) = run(&twin);
+    assert_eq!(q, q1);
+    assert_eq!(g, g1, "{}: ½ g + ½ g must be g exactly", T::NAME);
+}
+
+#[test]
+fn twin_min_follows_the_smaller_critic_and_splits_ties_exactly_f32() {
+    twin_min_follows_the_smaller_critic::<f32>();
+}
+
+#[test]
+fn twin_min_follows_the_smaller_critic_and_splits_ties_exactly_f64() {
+    twin_min_follows_the_smaller_critic::<f64>();
+}
+
+/// A residual trunk layer is `h + act(h·W + b)`, on the tape and without it, by hand:
+/// first layer the identity, `h = (1, 2)`, `h·W + b = (1 + 4 + 0.5, −1 + 1 − 3) = (5.5, −3)`,
+/// ReLU → `(5.5, 0)`, plus `h` → `(6.5, 2)`, output layer the identity.
+#[test]
+fn residual_layer_is_h_plus_act_of_dense_h() {
+    let mut p = Params::<f64>::new();
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let first = BlockDense::new(
+        &mut p,
+        &[(InputBlock::Obs, 2, "in.w")],
+        "in.b",
+        2,
+        BiasOrder::WithFirstBlock,
+        &mut rng,
+    );
+    let eye = array![[1.0, 0.0], [0.0, 1.0]];
+    *p.get_mut(first.blocks[0].weight) = eye.clone();
+    let weight = p.push("res.w", array![[1.0, -1.0], [2.0, 0.5]]);
+    let bias = p.push("res.b", array![[0.5, -3.0]]);
+    let output = (p.push("out.w", eye), p.push("out.b", Array2::zeros((1, 2))));
+    let stack = Stack {
+        first,
+        activation: Activation::Identity,
+        trunk: vec![Layer::Residual {
+            weight,
+            bias,
+            activation: Activation::Relu,
+        }],
+        output,
+    };
+    let x = array![[1.0, 2.0]];
+    let mut tape = Tape::new();
+    let vars = p.bind(&mut tape, ParamMode::Frozen);
+    let xv = tape.constant(x.clone());
+    let y = stack.on_tape(&mut tape, &vars, &[(InputBlock::Obs, TapeInput::Rows(xv))]);
+    assert_eq!(tape.value(y), array![[6.5, 2.0]]);
+    let mut c = Array2::zeros((0, 0));
+    stack.first.row_constants(&p, &[], &[], &mut c);
+    let mut out = Array2::zeros((1, 2));
+    stack.infer(
+        &p,
+        c.view(),
+        1,
+        &[(InputBlock::Obs, x.view())],
+        &mut StackScratch::default(),
+        out.view_mut(),
+    );
+    assert_eq!(out, array![[6.5, 2.0]]);
+}
+
+/// Bound as constants, no parameter gets a gradient and the input does; `grads_into` writes
+/// the absent gradients as zeros (the `∇_a Q` configuration).
+#[test]
+fn frozen_parameters_get_no_gradient_but_the_input_does() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let (net, p) = CriticNet::new::<f64, _>(5, 2, 7, 2, &mut rng);
+    let mut tape = Tape::new();
+    let obs = tape.constant(Array2::from_elem((6, 5), 0.3));
+    let act = tape.leaf(Array2::from_elem((6, 2), -0.2));
+    let (q, vars) = net.forward_tape(&mut tape, &p, false, obs, act);
+    let total = tape.sum(q);
+    tape.backward(total);
+    assert!(vars.iter().all(|v| tape.grad(*v).is_none()));
+    assert!(tape.grad(act).is_some());
+    let mut grads = p.zeros_like();
+    grads.values_mut()[0].fill(9.0);
+    rfm::nn::ParamVars::from_vars(vars).grads_into(&tape, &mut grads);
+    assert_eq!(
+        grads,
+        p.zeros_like(),
+        "absent gradients are written as zeros"
+    );
+}
+
+/// The parameter names (the checkpoints' tensor keys under each network's prefix) and their
+/// order, as `tests/checkpoint_*.rs` and `rfm inspect` describe them.
+#[test]
+fn networks_register_the_checkpoint_names_in_order() {
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let (_, critic) = CriticNet::new::<f32, _>(17, 6, 256, 2, &mut rng);
+    assert_eq!(
+        critic.names(),
+        [
+            "l0.w_obs",
+            "l0.w_action",
+            "l0.b",
+            "l1.w",
+            "l1.b",
+            "l2.w",
+            "l2.b"
+        ]
+        .map(String::from)
+    );
+    assert_eq!(
+        critic.num_scalars(),
+        23 * 256 + 256 + 256 * 256 + 256 + 256 + 1
+    );
+    let mut velocity = Params::<f32>::new();
+    let shape = VelocityNetShape {
+        obs_dim: 17,
+        action_dim: 6,
+        hidden: 256,
+        residual_blocks: 2,
+        embed_dim: 128,
+    };
+    VelocityNet::new(shape, 0.1, &mut velocity, &mut rng);
+    assert_eq!(
+        velocity.names(),
+        [
+            "in.w_obs",
+            "in.w_x",
+            "in.w_t",
+            "in.w_lambda",
+            "in.b",
+            "res0.w",
+            "res0.b",
+            "res1.w",
+            "res1.b",
+            "out.w",
+            "out.b"
+        ]
+        .map(String::from)
+    );
+    let mut actor = Params::<f32>::new();
+    GaussianActorNet::new(17, 6, 256, 2, &mut actor, &mut rng);
+    assert_eq!(
+        actor.names(),
+        ["l0.w", "l0.b", "l1.w", "l1.b", "l2.w", "l2.b"].map(String::from)
+    );
+    assert_eq!(
+        actor.get(actor.id("l2.w").expect("output")).dim(),
+        (256, 12)
+    );
 }

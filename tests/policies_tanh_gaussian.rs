@@ -10,6 +10,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
 use rfm::nn::Params;
+use rfm::nn::gaussian_actor::GaussianActorNet;
 use rfm::policies::tanh_gaussian::{TanhGaussianPolicy, log_prob_reference};
 
 /// Density of a = tanh(u), u ~ N(μ, σ²), by numerically differentiating the CDF:
@@ -61,7 +62,9 @@ fn rfm_eq_tanh_gaussian_logprob_matches_numeric_density() {
 fn rfm_eq_tanh_gaussian_logprob_tape_equals_reference() {
     let mut rng = ChaCha8Rng::seed_from_u64(4);
     let mut params = Params::<f64>::new();
-    let policy = TanhGaussianPolicy::new(3, 2, 8, 2, &mut params, &mut rng);
+    let policy = TanhGaussianPolicy {
+        net: GaussianActorNet::new(3, 2, 8, 2, &mut params, &mut rng),
+    };
     let obs = Array2::from_shape_fn((5, 3), |(i, j)| (i as f64 - 2.0) * 0.3 + j as f64 * 0.1);
     let eps = Array2::from_shape_fn((5, 2), |(i, j)| ((i * 2 + j) as f64 * 0.37).sin());
     let mut tape = Tape::<f64>::new();

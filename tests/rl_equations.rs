@@ -15,11 +15,11 @@ use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
 use rfm::critic::twin::{CriticSettings, TwinCritic};
 use rfm::nn::Params;
+use rfm::nn::velocity_net::{VelocityNet, VelocityNetShape};
 use rfm::paths::ProbabilityPath;
 use rfm::policies::diffusion_sampler::DiffusionMethod;
 use rfm::policies::flow_sampler::OdeMethod;
 use rfm::policies::generative::{GenerativeKind, GenerativePolicy};
-use rfm::policies::velocity_net::{VelocityNet, VelocityNetShape};
 use rfm::transition::Batch;
 
 fn close(got: f64, want: f64) -> bool {

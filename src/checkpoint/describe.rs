@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::CheckpointWriter;
 use crate::Scalar;
+use crate::nn::block_dense::InputBlock;
+use crate::nn::stack::{Layer, Stack};
 use crate::nn::{Activation, ParamId, Params};
 use rfm_envs::TaskId;
 
@@ -166,7 +168,8 @@ pub fn describe_run(w: &mut CheckpointWriter, task: TaskId) {
         .metadata(COMMIT_KEY, crate::run::record::GIT_COMMIT);
 }
 
-/// Helpers for the networks' `describe` methods, which know their own ids.
+/// Describes a network from its one architecture description ([`Stack`]) and the store its
+/// tensors are written from, so that the description cannot disagree with the network run.
 pub struct Describer<'a, T: Scalar> {
     prefix: &'a str,
     params: &'a Params<T>,
@@ -183,8 +186,45 @@ impl<'a, T: Scalar> Describer<'a, T> {
         super::tensor_key(self.prefix, self.params.name(id))
     }
 
-    /// A row block of input `input`.
-    pub fn block(&self, id: ParamId, input: &str) -> RowBlock {
+    /// The description of `stack`: its first layer's row blocks, its trunk and output layer,
+    /// with the family `kind`, the one-line `forward` and the embedding, if any.
+    pub fn stack(
+        &self,
+        stack: &Stack,
+        kind: NetworkKind,
+        forward: String,
+        embedding: Option<EmbeddingDescription>,
+    ) -> NetworkDescription {
+        let first_layer = stack
+            .first
+            .blocks
+            .iter()
+            .map(|b| self.block(b.weight, input_name(b.input)))
+            .collect();
+        let mut layers: Vec<_> = stack
+            .trunk
+            .iter()
+            .map(|l| {
+                let (w, b, act) = l.parts();
+                self.dense((w, b), Some(act), matches!(l, Layer::Residual { .. }))
+            })
+            .collect();
+        layers.push(self.dense(stack.output, None, false));
+        NetworkDescription {
+            prefix: self.prefix.to_owned(),
+            kind,
+            forward,
+            precision: T::NAME.to_owned(),
+            orientation: ORIENTATION.to_owned(),
+            first_layer,
+            first_bias: self.key(stack.first.bias),
+            first_activation: activation_name(stack.activation),
+            layers,
+            embedding,
+        }
+    }
+
+    fn block(&self, id: ParamId, input: &str) -> RowBlock {
         RowBlock {
             tensor: self.key(id),
             input: input.to_owned(),
@@ -192,8 +232,7 @@ impl<'a, T: Scalar> Describer<'a, T> {
         }
     }
 
-    /// A dense layer `(W, b)`.
-    pub fn dense(
+    fn dense(
         &self,
         (w, b): (ParamId, ParamId),
         activation: Option<Activation>,
@@ -209,31 +248,16 @@ impl<'a, T: Scalar> Describer<'a, T> {
             residual,
         }
     }
+}
 
-    /// The skeleton of a description (first layer and rest filled by the caller).
-    #[allow(clippy::too_many_arguments)]
-    pub fn network(
-        &self,
-        kind: NetworkKind,
-        forward: String,
-        first_layer: Vec<RowBlock>,
-        first_bias: ParamId,
-        first_activation: Activation,
-        layers: Vec<DenseLayer>,
-        embedding: Option<EmbeddingDescription>,
-    ) -> NetworkDescription {
-        NetworkDescription {
-            prefix: self.prefix.to_owned(),
-            kind,
-            forward,
-            precision: T::NAME.to_owned(),
-            orientation: ORIENTATION.to_owned(),
-            first_layer,
-            first_bias: self.key(first_bias),
-            first_activation: activation_name(first_activation),
-            layers,
-            embedding,
-        }
+/// How a first-layer input is named in descriptions ([`RowBlock::input`]).
+pub fn input_name(input: InputBlock) -> &'static str {
+    match input {
+        InputBlock::Obs => "s",
+        InputBlock::Action => "a",
+        InputBlock::Latent => "x_t",
+        InputBlock::TimeEmbedding => "emb(t)",
+        InputBlock::TemperatureEmbedding => "emb(lambda)",
     }
 }
 

@@ -1,19 +1,20 @@
 //! The estimator's `Q` and `∇_a Q` from the twin critics, `min(Q_1, Q_2)` for all `B·K` rows.
 //!
 //! In f32 on a CPU with the packed-GEMM kernels, each critic runs fused by row blocks
-//! ([`super::fused`]) and the two are combined by the tape's `minimum` rule. Otherwise
+//! ([`crate::nn::stack_fused`]) and the two are combined by the tape's `minimum` rule. Otherwise
 //! (f64 audits, other CPUs) `min(Q_1, Q_2)` is recorded on the autodiff tape with the weights as
 //! constants and the actions as the only leaf, so one reverse sweep gives the gradient (at a tie
 //! it follows the autodiff `minimum`'s rule: half to each).
 
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
-use super::fused::CriticOutputs;
-use super::net::CriticScratch;
 use super::twin::TwinCritic;
 use crate::Scalar;
 use crate::autodiff::Tape;
+use crate::autodiff::ops::minimum::share;
 use crate::estimators::ActionValue;
+use crate::nn::critic_net::CriticScratch;
+use crate::nn::stack_fused::FusedOutputs;
 
 /// `min(Q_1, Q_2)(s_b, ·)` of the online critics at the states `obs` (`B × obs_dim`).
 pub struct CriticActionValue<'a, T: Scalar> {
@@ -39,9 +40,9 @@ impl<'a, T: Scalar> CriticActionValue<'a, T> {
         }
     }
 
-    /// The fused f32 path ([`super::fused`]): each critic's `Q` and `∇_a Q`, then
-    /// `min` with the tape's tie rule (`∂ min(q_1, q_2)/∂q_i` is 1 for the smaller, ½ each at a
-    /// tie, none for a NaN). Returns `false` (nothing written) for f64 or without the SIMD kernels.
+    /// The fused f32 path ([`crate::nn::stack_fused`]): each critic's `Q` and `∇_a Q`, then
+    /// `min` with the tape's tie rule ([`share`]: `∂ min(q_1, q_2)/∂q_i` is 1 for the smaller,
+    /// ½ each at a tie, none for a NaN). Returns `false` (nothing written) for f64 or without the SIMD kernels.
     fn evaluate_fused(
         &mut self,
         actions: ArrayView2<T>,
@@ -51,7 +52,7 @@ impl<'a, T: Scalar> CriticActionValue<'a, T> {
     ) -> bool {
         let [online_1, online_2] = &self.critic.online;
         let net = &self.critic.net;
-        let outputs = CriticOutputs::ValuesAndGradients;
+        let outputs = FusedOutputs::ValuesAndGradients;
         let (Some(c1), Some(c2)) = (
             net.fused(online_1, self.obs, outputs),
             net.fused(online_2, self.obs, outputs),
@@ -79,15 +80,9 @@ impl<'a, T: Scalar> CriticActionValue<'a, T> {
             .zip(g1.rows_mut().into_iter().zip(g2.rows()))
         {
             // The tape's `minimum` exactly: the value is `f32::min` (a NaN operand yields the
-            // other), the gradient `share(q_1, q_2)·g_1 + share(q_2, q_1)·g_2`, where a NaN
-            // gets no share on either side.
-            if *q2 < *q1 {
-                g1.assign(&g2);
-            } else if *q2 == *q1 {
-                g1.zip_mut_with(&g2, |a, &b| *a = 0.5 * *a + 0.5 * b);
-            } else if !(*q1 < *q2) {
-                g1.fill(0.0);
-            }
+            // other), the gradient `share(g_1; q_1, q_2) + share(g_2; q_2, q_1)`.
+            let (a, b) = (*q1, *q2);
+            g1.zip_mut_with(&g2, |g1, &g2| *g1 = share(*g1, a, b) + share(g2, b, a));
             *q1 = q1.min(*q2);
         }
         true

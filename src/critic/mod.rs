@@ -1,8 +1,6 @@
-//! The twin critics `Q_1, Q_2`: one critic network ([`net`], fused f32 path in [`fused`]),
-//! the pair with its target networks, TD regression and save/load ([`twin`]), and the
-//! estimator's action-value view `min(Q_1, Q_2)` with `∇_a` ([`action_value`]).
+//! The twin critics `Q_1, Q_2` (each the one critic network [`crate::nn::critic_net`]): the
+//! pair with its target networks, TD regression and save/load ([`twin`]), and the estimator's
+//! action-value view `min(Q_1, Q_2)` with `∇_a` ([`action_value`]).
 
 pub mod action_value;
-pub mod fused;
-pub mod net;
 pub mod twin;

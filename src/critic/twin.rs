@@ -8,13 +8,14 @@
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut1};
 use rand::Rng;
 
-use super::fused::CriticOutputs;
-use super::net::{CriticNet, CriticScratch};
 use crate::Scalar;
 use crate::autodiff::Tape;
+use crate::checkpoint::describe::{Describer, NetworkDescription, NetworkKind};
 use crate::checkpoint::state_io::{load_adam, save_adam};
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist, Weights};
 use crate::nn::Params;
+use crate::nn::critic_net::{CriticNet, CriticScratch};
+use crate::nn::stack_fused::FusedOutputs;
 use crate::optim::{Adam, AdamConfig, polyak_update};
 use crate::transition::Batch;
 
@@ -117,8 +118,8 @@ impl<T: Scalar> TwinCritic<T> {
         }
         let nets = if target { &self.target } else { &self.online };
         if let (Some(c1), Some(c2), Some(a), Some(qa), Some(qb)) = (
-            self.net.fused(&nets[0], obs, CriticOutputs::Values),
-            self.net.fused(&nets[1], obs, CriticOutputs::Values),
+            self.net.fused(&nets[0], obs, FusedOutputs::Values),
+            self.net.fused(&nets[1], obs, FusedOutputs::Values),
             T::as_f32(actions),
             T::as_f32_mut(out.view_mut()),
             T::as_f32_mut(self.q_b.view_mut()),
@@ -222,7 +223,7 @@ impl<T: Scalar> Persist for TwinCritic<T> {
         for i in 0..2 {
             let prefix = format!("q{}_target", i + 1);
             w.add_params(&prefix, &self.target[i]);
-            w.network(self.net.describe(&prefix, &self.target[i]));
+            w.network(describe(&self.net, &prefix, &self.target[i]));
             save_adam(w, &format!("q{}_adam", i + 1), &self.adam[i]);
         }
     }
@@ -244,7 +245,7 @@ impl<T: Scalar> Weights for TwinCritic<T> {
         for i in 0..2 {
             let prefix = format!("q{}", i + 1);
             w.add_params(&prefix, &self.online[i]);
-            w.network(self.net.describe(&prefix, &self.online[i]));
+            w.network(describe(&self.net, &prefix, &self.online[i]));
         }
     }
 
@@ -255,4 +256,19 @@ impl<T: Scalar> Weights for TwinCritic<T> {
         }
         Ok(())
     }
+}
+
+/// The architecture of the critic `net` stored under `prefix` with parameters `params`.
+fn describe<T: Scalar>(net: &CriticNet, prefix: &str, params: &Params<T>) -> NetworkDescription {
+    Describer::new(prefix, params).stack(
+        &net.stack,
+        NetworkKind::Critic,
+        format!(
+            "Q(s, a) = Dense_1(... relu(Dense_{h}(concat(s, a)))), s: {o}, a: {a}",
+            h = net.hidden,
+            o = net.obs_dim,
+            a = net.action_dim
+        ),
+        None,
+    )
 }

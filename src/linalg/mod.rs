@@ -1,5 +1,5 @@
-//! Dense linear algebra shared by the autodiff tape and the nn fast paths: the dispatching
-//! [`gemm`] and the kernels it and the fast paths choose between.
+//! Dense linear algebra shared by the autodiff tape and the networks' backends: the
+//! dispatching [`gemm`] and the kernels it and the fused backend (`nn::stack_fused`) use.
 //!
 //! - [`gemm`]: `C ← αAB + βC` for views of any strides; f32 products with a narrow output go to
 //!   the dot-product kernels of [`narrow`], large f32 `C ← AB` on an AVX-512 CPU to [`packed`],
@@ -8,24 +8,15 @@
 //! - [`packed`]: f32 GEMM against weights packed once, fused epilogue (bias, ReLU); its
 //!   microkernels (`packed_tiles`) and their register tile and ISA ([`isa`]: AVX-512F,
 //!   AVX2+FMA, portable).
-//! - [`dense_matmul`]: the shape-based choice of the nn fast paths (`x·W` into a buffer).
-//! - [`Scratch`]: the growable buffers those fast paths write into.
 
 pub mod isa;
 pub mod narrow;
 pub mod packed;
 mod packed_tiles;
-pub mod scratch;
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 use crate::Scalar;
-use narrow::{SMALL_M, SMALL_N, matmul_nt_small_n, matmul_rowcomb};
-pub use scratch::Scratch;
-
-/// Below this many elements a row loop or elementwise pass runs on one thread (rayon's
-/// fork/join costs a few microseconds, as much as the pass itself at batch 256 × 64 columns).
-pub(crate) const PAR_MIN_ELEMS: usize = 1 << 16;
 
 /// `C ← α A B + β C` for 2-D views of any strides (transposes are `.t()` views, never copies).
 ///
@@ -134,23 +125,4 @@ fn packed_route<T: Scalar>(
             .iter()
             .all(|s| s.iter().all(|&v| v >= 0))
         && isa::Isa::detect() == Some(isa::Isa::Avx512)
-}
-
-/// `out ← x·w` choosing the kernel by shape: row combinations for few rows of `x`, dot products
-/// against `wᵀ` (copied into `wt`) for few columns of `w`, the packed GEMM otherwise.
-pub(crate) fn dense_matmul<T: Scalar>(
-    x: ArrayView2<'_, T>,
-    w: ArrayView2<'_, T>,
-    mut out: ArrayViewMut2<'_, T>,
-    wt: &mut Scratch<T>,
-) {
-    if x.nrows() <= SMALL_M {
-        matmul_rowcomb(x, w, out, None, |v: T| v);
-    } else if w.ncols() <= SMALL_N {
-        let mut wtv = wt.view_mut(w.ncols(), w.nrows());
-        wtv.assign(&w.t());
-        matmul_nt_small_n(x, wtv.view(), out);
-    } else {
-        gemm(T::one(), x, w, T::zero(), out.view_mut());
-    }
 }

@@ -8,11 +8,8 @@
 //!   8-wide chunk of `a` feeds one fused multiply-add per column into independent accumulators).
 //! - [`axpy`]: `y ← y + αx`.
 //! - [`narrow_gemm`]: `C ← αA·B + βC` by dot products for `B` given as contiguous columns (up to
-//!   [`NARROW_MAX_N`]); [`applies`] says when [`crate::linalg::gemm`] routes an f32 product here,
-//!   [`matmul_nt_small_n`] is the `A·Bᵀ` entry of the nn fast paths (any scalar).
-//! - [`matmul_rowcomb`]: `C = X·M` as row combinations `C[r,:] = Σᵢ X[r,i]·M[i,:]`, for few rows
-//!   of `X` (acting, `m ≤` [`SMALL_M`]) or few rows of `M` (the backward through a narrow output
-//!   layer), optionally chained with an activation derivative in the same pass.
+//!   [`NARROW_MAX_N`]); [`applies`] says when [`crate::linalg::gemm`] routes an f32 product here.
+//! - [`rows_dot_rows`]: the narrow output products of the fused row-blocked networks.
 //!
 //! The kernels are portable Rust compiled twice: once plain, once inside a
 //! `#[target_feature(enable = "avx2,fma")]` function selected at run time (the crate is built for
@@ -22,15 +19,12 @@
 
 use std::any::TypeId;
 
-use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, Zip};
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Zip};
 
-use super::{PAR_MIN_ELEMS, gemm};
 use crate::Scalar;
 
 /// Most columns one [`dots`] call handles (the action dimension of every task is ≤ 6).
 pub(crate) const SMALL_N: usize = 8;
-/// Largest `m` for [`matmul_rowcomb`] as a replacement of a GEMM with few rows (acting).
-pub(crate) const SMALL_M: usize = 4;
 /// Largest output width [`crate::linalg::gemm`] routes to [`narrow_gemm`].
 pub(crate) const NARROW_MAX_N: usize = 32;
 /// Smallest `m·k` worth routing there (below, matrixmultiply's packing is cheap anyway).
@@ -240,67 +234,6 @@ pub(crate) fn narrow_gemm<T: Scalar>(
         Zip::from(c.rows_mut()).and(a.rows()).par_for_each(row_fn);
     } else {
         Zip::from(c.rows_mut()).and(a.rows()).for_each(row_fn);
-    }
-}
-
-/// `c ← a·btᵀ` (`a: m×k`, `bt: n×k`, `c: m×n`), `n ≤ SMALL_N` by dot products.
-pub(crate) fn matmul_nt_small_n<T: Scalar>(
-    a: ArrayView2<'_, T>,
-    bt: ArrayView2<'_, T>,
-    c: ArrayViewMut2<'_, T>,
-) {
-    let contiguous = a.row_stride_ok() && bt.row_stride_ok() && bt.nrows() <= SMALL_N;
-    if !contiguous {
-        gemm(T::one(), a, bt.t(), T::zero(), c);
-        return;
-    }
-    let mut b_rows: [&[T]; SMALL_N] = [&[]; SMALL_N];
-    for (dst, row) in b_rows.iter_mut().zip(bt.rows()) {
-        *dst = row.to_slice().expect("contiguous row");
-    }
-    let parallel = a.len() >= 4 * PAR_MIN_ELEMS;
-    narrow_gemm(T::one(), a, &b_rows[..bt.nrows()], T::zero(), c, parallel);
-}
-
-/// `c ← (x·m) ⊙ d(stored)` row by row (`x: r×s`, `m: s×k`, `c` and `stored`: `r×k`); without
-/// `stored`, just `c ← x·m`. For small `r` or small `s`. Rows of `m` whose coefficient in `x` is
-/// exactly zero are skipped (half of a ReLU layer's outputs), so `0·∞` counts as 0 here where a
-/// GEMM would give NaN.
-pub(crate) fn matmul_rowcomb<T: Scalar, D: Fn(T) -> T + Sync + Copy>(
-    x: ArrayView2<'_, T>,
-    m: ArrayView2<'_, T>,
-    mut c: ArrayViewMut2<'_, T>,
-    stored: Option<ArrayView2<'_, T>>,
-    d: D,
-) {
-    let contiguous = m.row_stride_ok() && c.row_stride_ok();
-    if !contiguous {
-        gemm(T::one(), x, m, T::zero(), c.view_mut());
-        if let Some(st) = stored {
-            Zip::from(&mut c).and(st).for_each(|c, &s| *c *= d(s));
-        }
-        return;
-    }
-    let row_fn = |r: usize, mut cr: ArrayViewMut1<'_, T>| {
-        let cs = cr.as_slice_mut().expect("contiguous row");
-        cs.iter_mut().for_each(|v| *v = T::zero());
-        for (&alpha, mrow) in x.row(r).iter().zip(m.rows()) {
-            if alpha != T::zero() {
-                axpy(alpha, mrow.to_slice().expect("contiguous row"), cs);
-            }
-        }
-        if let Some(st) = stored {
-            for (c, &s) in cs.iter_mut().zip(st.row(r).iter()) {
-                *c *= d(s);
-            }
-        }
-    };
-    if c.len() >= PAR_MIN_ELEMS {
-        Zip::indexed(c.axis_iter_mut(Axis(0))).par_for_each(row_fn);
-    } else {
-        c.axis_iter_mut(Axis(0))
-            .enumerate()
-            .for_each(|(r, cr)| row_fn(r, cr));
     }
 }
 

@@ -17,8 +17,8 @@ use super::isa::{Isa, NR};
 use super::packed_tiles::{Tile, run_tile};
 use rayon::prelude::*;
 
-/// Most rows per block of the fused row-blocked networks (`policies::velocity_fused`,
-/// `critic::fused`): a multiple of the AVX-512 tile height 12; two `96 × 256` f32 activation
+/// Most rows per block of the fused row-blocked networks (`nn::stack_fused`:
+/// the velocity net and the critic): a multiple of the AVX-512 tile height 12; two `96 × 256` f32 activation
 /// buffers take 192 KiB, inside a core's L2.
 pub const MAX_BLOCK_ROWS: usize = 96;
 

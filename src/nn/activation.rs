@@ -1,8 +1,8 @@
-//! Elementwise activations of the MLPs, as a closed enum.
+//! Elementwise activations of the networks' layers ([`super::stack::Layer`]), as a closed enum.
 //!
-//! The scalar forms here serve the tape-free fast paths (inference, input gradients, fused
-//! training); the tape path dispatches to the autodiff primitives of the same name, and a test
-//! checks that the two agree. GELU is the tanh approximation (Flax's `nn.gelu` default, used by
+//! The scalar forms here serve the tape-free backend ([`super::stack::Stack::infer`]; ReLU and
+//! GELU have their own vectorised loops there and in the fused backend); the tape path
+//! dispatches to the autodiff primitives of the same name, and a test checks that the two agree. GELU is the tanh approximation (Flax's `nn.gelu` default, used by
 //! the authors' velocity net).
 
 use crate::Scalar;
@@ -11,7 +11,7 @@ use crate::autodiff::{Tape, Var};
 /// A pointwise nonlinearity `h = act(z)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Activation {
-    /// `max(z, 0)` (the critics).
+    /// `max(z, 0)` (the critic and the Gaussian actor).
     #[default]
     Relu,
     /// `0.5·z·(1 + tanh(√(2/π)·(z + 0.044715·z³)))` (the velocity net).
@@ -160,72 +160,3 @@ fn sigmoid<T: Scalar>(z: T) -> T {
 fn softplus<T: Scalar>(z: T) -> T {
     z.max(T::zero()) + (-z.abs()).exp().ln_1p()
 }
-
-/// Expands `$body` once per activation with `$f` bound to that activation's forward as a closure
-/// the compiler sees through: the fast paths' elementwise loops are then specialised and
-/// vectorised, where a `match` on the activation per element costs ~5 ns an element.
-macro_rules! with_activation_fn {
-    ($act:expr, |$f:ident| $body:expr) => {
-        match $act {
-            $crate::nn::Activation::Relu => {
-                let $f = |z| $crate::nn::Activation::Relu.apply(z);
-                $body
-            }
-            $crate::nn::Activation::Gelu => {
-                let $f = |z| $crate::nn::Activation::Gelu.apply(z);
-                $body
-            }
-            $crate::nn::Activation::Silu => {
-                let $f = |z| $crate::nn::Activation::Silu.apply(z);
-                $body
-            }
-            $crate::nn::Activation::Mish => {
-                let $f = |z| $crate::nn::Activation::Mish.apply(z);
-                $body
-            }
-            $crate::nn::Activation::Tanh => {
-                let $f = |z| $crate::nn::Activation::Tanh.apply(z);
-                $body
-            }
-            $crate::nn::Activation::Identity => {
-                let $f = |z| z;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use with_activation_fn;
-
-/// As [`with_activation_fn`], with `$d` bound to the derivative as a function of the value the
-/// fast paths store: the output `act(z)` when [`Activation::derivative_from_output`], else `z`.
-macro_rules! with_activation_derivative {
-    ($act:expr, |$d:ident| $body:expr) => {
-        match $act {
-            $crate::nn::Activation::Relu => {
-                let $d = |y| $crate::nn::Activation::Relu.derivative_at_output(y);
-                $body
-            }
-            $crate::nn::Activation::Tanh => {
-                let $d = |y| $crate::nn::Activation::Tanh.derivative_at_output(y);
-                $body
-            }
-            $crate::nn::Activation::Identity => {
-                let $d = |y| $crate::nn::Activation::Identity.derivative_at_output(y);
-                $body
-            }
-            $crate::nn::Activation::Gelu => {
-                let $d = |z| $crate::nn::Activation::Gelu.derivative(z);
-                $body
-            }
-            $crate::nn::Activation::Silu => {
-                let $d = |z| $crate::nn::Activation::Silu.derivative(z);
-                $body
-            }
-            $crate::nn::Activation::Mish => {
-                let $d = |z| $crate::nn::Activation::Mish.derivative(z);
-                $body
-            }
-        }
-    };
-}
-pub(crate) use with_activation_derivative;

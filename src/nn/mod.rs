@@ -1,9 +1,12 @@
-//! Neural-network building blocks: a named parameter store, initialisations, activations,
-//! dense layers, MLPs, residual blocks and the sinusoidal embedding.
+//! The networks, each defined once: a named parameter store, initialisations, activations,
+//! the sinusoidal embedding, and the one architecture description ([`stack`]: a block-input
+//! first layer [`block_dense`], a trunk of dense or residual layers, an output layer) with its
+//! backends (tape, tape-free, fused f32 in [`stack_fused`]).
 //!
-//! Parameters live outside the autodiff tape in a [`Params`] store (weights `in × out`, biases
-//! `1 × out`); layers hold [`ParamId`]s into it. Each layer has a tape forward (for training)
-//! and a tape-free fast path (for sampling, acting and input gradients).
+//! The three networks are stacks: the critic [`critic_net`], the velocity net of the flow and
+//! diffusion policies [`velocity_net`] and the Gaussian actor [`gaussian_actor`]
+//! (`paper-notes/networks.md`). Parameters live outside the autodiff tape in a [`Params`]
+//! store (weights `in × out`, biases `1 × out`); a stack holds [`ParamId`]s into it.
 
 pub mod activation;
 pub mod bind;
@@ -13,11 +16,7 @@ pub mod embedding;
 pub mod fast_gelu;
 pub mod gaussian_actor;
 pub mod init;
-pub mod linear;
-pub mod mlp;
-pub mod mlp_fast;
 pub mod params;
-pub mod residual;
 pub mod stack;
 pub mod stack_fused;
 pub mod velocity_net;
@@ -26,8 +25,4 @@ pub use activation::Activation;
 pub use bind::{ParamMode, ParamVars};
 pub use embedding::{sinusoidal_embedding, sinusoidal_embedding_into, sinusoidal_frequencies};
 pub use init::{Init, ORTHOGONAL_GAIN_DEFAULT};
-pub use linear::Linear;
-pub use mlp::Mlp;
-pub use mlp_fast::MlpWorkspace;
 pub use params::{ParamId, Params};
-pub use residual::{ResMlp, ResMlpWorkspace, Residual};

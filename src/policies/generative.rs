@@ -14,13 +14,17 @@ use rand::Rng;
 
 use super::diffusion_log_density::{DiffusionLogDensity, LogDensityScratch};
 use super::diffusion_sampler::{DiffusionMethod, DiffusionScratch, sample_diffusion};
-use super::field::ConditionalField;
+use super::field::{ConditionalField, VelocityField};
 use super::flow_sampler::{FlowSchedule, FlowScratch, OdeMethod, integrate};
 use super::noise::fill_standard_normal;
-use super::velocity_net::{VelocityField, VelocityNet};
 use crate::Scalar;
 use crate::autodiff::{Tape, Var};
-use crate::nn::{Params, sinusoidal_embedding};
+use crate::checkpoint::describe::{
+    Describer, EmbeddingDescription, NetworkDescription, NetworkKind,
+};
+use crate::nn::embedding::SINUSOIDAL_FORMULA;
+use crate::nn::velocity_net::VelocityNet;
+use crate::nn::{ParamMode, Params};
 use crate::paths::{LinearPath, PathKind, PredictionTarget, ProbabilityPath, VePath, VpPath};
 
 /// Which generative policy.
@@ -69,6 +73,28 @@ pub struct SamplerScratch<T> {
 }
 
 impl GenerativePolicy {
+    /// The architecture of the policy's network stored under `prefix` with parameters `params`.
+    pub fn describe<T: Scalar>(&self, prefix: &str, params: &Params<T>) -> NetworkDescription {
+        let shape = &self.net.shape;
+        Describer::new(prefix, params).stack(
+            &self.net.stack,
+            NetworkKind::ConditionalField,
+            format!(
+                "{output} = Dense_{a}(res^{n}(gelu(Dense_{h}(concat(s, x_t, emb(t), emb(lambda)))))), \
+                 res(h) = h + gelu(Dense_{h}(h))",
+                output = self.kind.output_name(),
+                a = shape.action_dim,
+                n = shape.residual_blocks,
+                h = shape.hidden
+            ),
+            Some(EmbeddingDescription {
+                width: shape.embed_dim,
+                formula: SINUSOIDAL_FORMULA.to_owned(),
+                lambda: self.net.temperature,
+            }),
+        )
+    }
+
     /// The probability path the policy's network is trained on.
     pub fn path(&self) -> PathKind {
         match self.kind {
@@ -262,36 +288,11 @@ impl GenerativePolicy {
                 "row weights must be finite and non-negative"
             );
         }
-        let ids = &self.net.ids;
-        let vars: Vec<Var> = params
-            .values()
-            .iter()
-            .map(|v| tape.leaf_view(v.view()))
-            .collect();
-        let v = |id: crate::nn::ParamId| vars[id.index()];
+        let vars = params.bind(tape, ParamMode::Trainable);
         let b = obs.nrows();
-        let t_col = Array2::from_shape_fn((b, 1), |(r, _)| T::from_f64(t[r]));
-        let emb_t = sinusoidal_embedding(t_col.view(), self.net.shape.embed_dim);
-        let emb_l = self.net.embed_scalar::<T>(self.net.temperature);
         let s = tape.constant_view(obs);
         let x = tape.constant_view(x_t);
-        let et = tape.constant(emb_t);
-        let el = tape.constant(emb_l);
-        // First layer = Dense over concat(s, x_t, emb(t), emb(λ)), as four row blocks.
-        let zs = tape.affine(s, v(ids.w_obs), v(ids.b_in));
-        let zx = tape.matmul(x, v(ids.w_x));
-        let zt = tape.matmul(et, v(ids.w_t));
-        let zl = tape.matmul(el, v(ids.w_lambda));
-        let z = tape.add(zs, zx);
-        let z = tape.add(z, zt);
-        let z = tape.add_row(z, zl);
-        let mut h = tape.gelu(z);
-        for &(w, bias) in &ids.blocks {
-            let z = tape.affine(h, v(w), v(bias));
-            let g = tape.gelu(z);
-            h = tape.add(h, g);
-        }
-        let out = tape.affine(h, v(ids.w_out), v(ids.b_out));
+        let out = self.net.on_tape(tape, &vars, s, x, t);
         let y = tape.constant_view(target);
         let diff = tape.sub(out, y);
         let weighted = if matches!(self.kind, GenerativeKind::VeScore(_)) || row_weights.is_some() {
@@ -307,6 +308,6 @@ impl GenerativePolicy {
             diff
         };
         let sq = tape.square(weighted);
-        (tape.mean(sq), vars)
+        (tape.mean(sq), vars.vars().to_vec())
     }
 }

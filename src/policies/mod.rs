@@ -1,7 +1,7 @@
 //! Policies: flow, VP diffusion, VE score and tanh-Gaussian.
 //!
 //! The flow and diffusion policies share one conditional network
-//! ([`velocity_net::VelocityNet`]: `concat(s, u_t, emb(t), emb(λ))` → Dense → GELU → residual
+//! ([`crate::nn::velocity_net::VelocityNet`]: `concat(s, u_t, emb(t), emb(λ))` → Dense → GELU → residual
 //! blocks → Dense d) and differ in what its output means (velocity, ε-prediction, score) and
 //! in the sampler that integrates it. All of them act in the tanh latent: `a = tanh(u)`.
 
@@ -13,5 +13,3 @@ pub mod generative;
 pub mod noise;
 pub mod resample;
 pub mod tanh_gaussian;
-pub mod velocity_fused;
-pub mod velocity_net;

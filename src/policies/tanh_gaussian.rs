@@ -7,7 +7,6 @@
 //!
 //! with `log sech²` in its stable form (the same function as the flow policy's tanh latent).
 
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 use rand::Rng;
 
@@ -16,90 +15,53 @@ use crate::Scalar;
 use crate::autodiff::ops::log_sech2::log_sech2_of as log_sech2;
 use crate::autodiff::{Tape, Var};
 use crate::checkpoint::describe::{Describer, NetworkDescription, NetworkKind};
-use crate::nn::{Activation, Init, ParamId, Params};
+use crate::nn::gaussian_actor::GaussianActorNet;
+use crate::nn::stack::StackScratch;
+use crate::nn::{ParamMode, Params};
 
 /// Bounds of log σ (authors: `jnp.clip(log_std, -20, 2)`).
 pub const LOG_STD_BOUNDS: (f64, f64) = (-20.0, 2.0);
 
-/// The Gaussian actor network: `obs → H → … → 2d` with ReLU.
+/// The tanh-squashed Gaussian policy on its network ([`GaussianActorNet`]:
+/// `obs → H → … → 2d` with ReLU).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TanhGaussianPolicy {
-    /// State dimension.
-    pub obs_dim: usize,
-    /// Action dimension d.
-    pub action_dim: usize,
-    layers: Vec<(ParamId, ParamId)>,
+    /// The actor network (mean, then raw log σ).
+    pub net: GaussianActorNet,
 }
 
-/// `log π(a|s)` of one action from its pre-tanh `u`, mean and log σ (reference form in f64).
+/// `log π(a|s)` of one action from its pre-tanh `u`, mean and log σ, in f64: the formula of
+/// [`TanhGaussianPolicy::sample_tape`] written out per dimension, for tests and the audit.
 pub fn log_prob_reference(mean: &[f64], log_std: &[f64], u: &[f64]) -> f64 {
     let half_log_2pi = 0.5 * (2.0 * std::f64::consts::PI).ln();
     let mut lp = 0.0;
     for j in 0..u.len() {
         let eps = (u[j] - mean[j]) / log_std[j].exp();
-        // [RFM:Eq.tanh-gaussian-logprob] change of variables a = tanh(u)
         lp += -0.5 * eps * eps - log_std[j] - half_log_2pi - log_sech2(u[j]);
     }
     lp
 }
 
-/// The nonlinearity after every hidden layer (`mean_log_std` applies `max(z, 0)`).
-pub const ACTOR_ACTIVATION: Activation = Activation::Relu;
-
 impl TanhGaussianPolicy {
+    /// Action dimension d.
+    pub fn action_dim(&self) -> usize {
+        self.net.action_dim
+    }
+
     /// The architecture stored under `prefix` with parameters `params`.
     pub fn describe<T: Scalar>(&self, prefix: &str, params: &Params<T>) -> NetworkDescription {
-        let d = Describer::new(prefix, params);
-        let last = self.layers.len() - 1;
-        let layers = self.layers[1..]
-            .iter()
-            .enumerate()
-            .map(|(i, &l)| d.dense(l, (i + 1 != last).then_some(ACTOR_ACTIVATION), false))
-            .collect();
-        d.network(
+        Describer::new(prefix, params).stack(
+            &self.net.stack,
             NetworkKind::TanhGaussianActor,
             format!(
                 "[mean | log_std_raw] = Dense_{two_d}(... relu(Dense(s))), \
                  log_std = clip(log_std_raw, {lo}, {hi}), a = tanh(mean) (deterministic)",
-                two_d = 2 * self.action_dim,
+                two_d = 2 * self.net.action_dim,
                 lo = LOG_STD_BOUNDS.0,
                 hi = LOG_STD_BOUNDS.1
             ),
-            vec![d.block(self.layers[0].0, "s")],
-            self.layers[0].1,
-            ACTOR_ACTIVATION,
-            layers,
             None,
         )
-    }
-
-    /// Registers a freshly initialised network (orthogonal √2, zero biases) in `params`.
-    pub fn new<T: Scalar, R: Rng + ?Sized>(
-        obs_dim: usize,
-        action_dim: usize,
-        hidden: usize,
-        hidden_layers: usize,
-        params: &mut Params<T>,
-        rng: &mut R,
-    ) -> Self {
-        let init = Init::default();
-        let mut widths = vec![obs_dim];
-        widths.extend(std::iter::repeat_n(hidden, hidden_layers));
-        widths.push(2 * action_dim);
-        let layers = widths
-            .windows(2)
-            .enumerate()
-            .map(|(i, w)| {
-                let wi = params.push(format!("l{i}.w"), init.weight(w[0], w[1], rng));
-                let bi = params.push(format!("l{i}.b"), Array2::zeros((1, w[1])));
-                (wi, bi)
-            })
-            .collect();
-        TanhGaussianPolicy {
-            obs_dim,
-            action_dim,
-            layers,
-        }
     }
 
     /// Mean and clipped log σ (`B × d` each) without a tape.
@@ -108,21 +70,10 @@ impl TanhGaussianPolicy {
         params: &Params<T>,
         obs: ArrayView2<T>,
     ) -> (Array2<T>, Array2<T>) {
-        let mut h = obs.to_owned();
-        let last = self.layers.len() - 1;
-        for (i, &(w, b)) in self.layers.iter().enumerate() {
-            let mut z = params
-                .get(b)
-                .broadcast((h.nrows(), params.get(w).ncols()))
-                .expect("bias")
-                .to_owned();
-            general_mat_mul(T::one(), &h, params.get(w), T::one(), &mut z);
-            if i != last {
-                z.mapv_inplace(|v| v.max(T::zero()));
-            }
-            h = z;
-        }
-        let d = self.action_dim;
+        let d = self.net.action_dim;
+        let mut h = Array2::zeros((obs.nrows(), 2 * d));
+        self.net
+            .infer(params, obs, &mut StackScratch::default(), h.view_mut());
         let mean = h.slice(ndarray::s![.., ..d]).to_owned();
         let (lo, hi) = (T::from_f64(LOG_STD_BOUNDS.0), T::from_f64(LOG_STD_BOUNDS.1));
         let log_std = h.slice(ndarray::s![.., d..]).mapv(|v| v.max(lo).min(hi));
@@ -160,21 +111,10 @@ impl TanhGaussianPolicy {
         obs: ArrayView2<T>,
         eps: ArrayView2<T>,
     ) -> (Var, Var, Vec<Var>) {
-        let vars: Vec<Var> = params
-            .values()
-            .iter()
-            .map(|v| tape.leaf_view(v.view()))
-            .collect();
-        let mut h = tape.constant_view(obs);
-        let last = self.layers.len() - 1;
-        for (i, &(w, b)) in self.layers.iter().enumerate() {
-            h = if i == last {
-                tape.affine(h, vars[w.index()], vars[b.index()])
-            } else {
-                tape.affine_relu(h, vars[w.index()], vars[b.index()])
-            };
-        }
-        let d = self.action_dim;
+        let vars = params.bind(tape, ParamMode::Trainable);
+        let x = tape.constant_view(obs);
+        let h = self.net.on_tape(tape, &vars, x);
+        let d = self.net.action_dim;
         let mean = tape.slice_cols(h, 0..d);
         let raw = tape.slice_cols(h, d..2 * d);
         let b = obs.nrows();
@@ -187,7 +127,8 @@ impl TanhGaussianPolicy {
         let noise = tape.mul(std, e);
         let u = tape.add(mean, noise);
         let a = tape.tanh(u);
-        // change of variables: Σ_j [−½ ε² − log σ − ½ log 2π − log sech²(u)]
+        // [RFM:Eq.tanh-gaussian-logprob] change of variables a = tanh(u):
+        // Σ_j [−½ ε² − log σ − ½ log 2π − log sech²(u)]
         let half_log_2pi = T::from_f64(0.5 * (2.0 * std::f64::consts::PI).ln());
         let half = T::from_f64(0.5);
         let half_eps2 = tape.constant(eps.mapv(|x| -half * x * x - half_log_2pi));
@@ -195,6 +136,6 @@ impl TanhGaussianPolicy {
         let per_dim = tape.sub(half_eps2, log_std);
         let per_dim = tape.sub(per_dim, ls2);
         let log_prob = tape.sum_cols(per_dim);
-        (a, log_prob, vars)
+        (a, log_prob, vars.vars().to_vec())
     }
 }

@@ -17,11 +17,12 @@ use crate::estimators::{
     PluginCoefficient, RfmEstimator, TargetForm,
 };
 use crate::nn::Params;
+use crate::nn::gaussian_actor::GaussianActorNet;
+use crate::nn::velocity_net::{VelocityNet, VelocityNetShape};
 use crate::optim::{Adam, AdamConfig};
 use crate::policies::diffusion_log_density::DiffusionLogDensity;
 use crate::policies::generative::{GenerativeKind, GenerativePolicy};
 use crate::policies::tanh_gaussian::TanhGaussianPolicy;
-use crate::policies::velocity_net::{VelocityNet, VelocityNetShape};
 
 /// The estimator's control variate for a configured coefficient. The optimal coefficient is
 /// the authors' plug-in: fitted, ridged and clipped in data space (`c`, ridge 1e-4, clip ±2).
@@ -91,7 +92,8 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
     let a = &config.actor;
     let mut actor = Params::<T>::new();
     if config.algo == Algo::Sac {
-        let policy = TanhGaussianPolicy::new(obs_dim, action_dim, a.hidden, 2, &mut actor, rng);
+        let net = GaussianActorNet::new(obs_dim, action_dim, a.hidden, 2, &mut actor, rng);
+        let policy = TanhGaussianPolicy { net };
         let s = &config.sac;
         return Built::Sac(Box::new(SacAgent::new(
             policy,

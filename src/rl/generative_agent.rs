@@ -321,8 +321,7 @@ impl<T: Scalar> GenerativeAgent<T> {
     /// The actor's tensors (`actor.*`) and description.
     fn save_actor(&self, w: &mut CheckpointWriter) {
         w.add_params("actor", &self.actor);
-        let output = self.policy.kind.output_name();
-        w.network(self.policy.net.describe("actor", &self.actor, output));
+        w.network(self.policy.describe("actor", &self.actor));
     }
 }
 

@@ -270,8 +270,7 @@ impl<T: Scalar> QvpoAgent<T> {
     /// The actor's tensors (`actor.*`) and description.
     fn save_actor(&self, w: &mut CheckpointWriter) {
         w.add_params("actor", &self.actor);
-        let output = self.policy.kind.output_name();
-        w.network(self.policy.net.describe("actor", &self.actor, output));
+        w.network(self.policy.describe("actor", &self.actor));
     }
 }
 
@@ -280,12 +279,7 @@ impl<T: Scalar> Persist for QvpoAgent<T> {
     fn save(&self, w: &mut CheckpointWriter) {
         self.save_actor(w);
         w.add_params("actor_target", &self.actor_target);
-        let output = self.policy.kind.output_name();
-        let target = self
-            .policy
-            .net
-            .describe("actor_target", &self.actor_target, output);
-        w.network(target);
+        w.network(self.policy.describe("actor_target", &self.actor_target));
         save_adam(w, "actor_adam", &self.actor_adam);
         Persist::save(&self.critic, w);
     }

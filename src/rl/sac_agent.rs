@@ -97,7 +97,7 @@ impl<T: Scalar> Agent<T> for SacAgent<T> {
     }
 
     fn update(&mut self, batch: &Batch<T>, rng: &mut ChaCha8Rng) -> UpdateMetrics {
-        let (b, d) = (batch.len(), self.policy.action_dim);
+        let (b, d) = (batch.len(), self.policy.action_dim());
         let alpha = self.alpha();
         if self.eps.dim() != (b, d) {
             self.eps = Array2::zeros((b, d));

@@ -21,11 +21,11 @@ use super::two_moons::TwoMoons;
 use crate::autodiff::Tape;
 use crate::estimators::{EstimatorConfig, LogTarget, RfmEstimator, TargetForm};
 use crate::nn::Params;
+use crate::nn::velocity_net::{VelocityNet, VelocityNetShape};
 use crate::optim::{Adam, AdamConfig};
 use crate::paths::ProbabilityPath;
 use crate::policies::generative::{GenerativePolicy, SamplerScratch};
 use crate::policies::noise::fill_standard_normal;
-use crate::policies::velocity_net::{VelocityNet, VelocityNetShape};
 
 /// The shared training budget and network of the toy experiment.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -54,11 +54,7 @@ pub const ORTHOGONAL_F32_ABS: f64 = 1e-5;
 /// fresh seed; the tests use fixed seeds, so the outcome is deterministic.
 pub const INIT_SIGMAS: f64 = 5.0;
 
-/// Tape-free fast MLP paths against the tape forward/backward in f64: the same products summed in
-/// a different order (GEMM blocking), relative 1e-12 of the output scale.
-pub const MLP_FAST_VS_TAPE_F64_REL: f64 = 1e-12;
-
-/// Gradient checks of composed networks (MLP, residual blocks) in f64: the autodiff section's
+/// Gradient checks of composed networks (stacks: dense and residual layers) in f64: the autodiff section's
 /// bound for smooth functions of inputs with |x| ≤ 3, unchanged: the networks are compositions
 /// of the checked primitives with O(1) weights.
 pub const NN_GRADCHECK_F64: f64 = GRADCHECK_F64;
@@ -67,11 +63,6 @@ pub const NN_GRADCHECK_F64: f64 = GRADCHECK_F64;
 /// evaluated with possibly different association; a few ulps, 1e-14 absolute for |z| ≤ 10
 /// (values ≤ 10, derivatives ≤ 1.2).
 pub const ACTIVATION_SCALAR_VS_TAPE_F64_ABS: f64 = 1e-14;
-
-/// Fast paths in f32 against the same computation in f64: inner products of length ≤ 256 in f32
-/// have relative error ≤ ~√256·6e-8 ≈ 1e-6 typically; 1e-4 relative to the output scale, with
-/// three layers compounding.
-pub const MLP_F32_VS_F64_REL: f64 = 1e-4;
 
 // ---------------------------------------------------------------- paths and estimators
 
@@ -124,11 +115,6 @@ pub const FAST_TANH_F32_ABS: f64 = 5e-7;
 /// on a 1e-4 grid of [−10, 10]; rounded up.
 pub const GELU_LIPSCHITZ: f64 = 1.1290;
 
-/// The fused velocity net against its entrywise first-order rounding bound: the neglected terms
-/// are O(ε²) products, relative size ≤ (k+1)ε₃₂ ≈ 3e-5 of the bound at k = 256, and the f64
-/// reference's own rounding is ~1e-16 of the magnitudes; 1.01 covers both.
-pub const FUSED_NET_SECOND_ORDER: f64 = 1.01;
-
 // ---------------------------------------------------------------- linalg (packed GEMM)
 
 /// Packed f32 GEMM vs matrixmultiply, per output entry: each computes `Σ_p a_p w_p (+ b)` in f32
@@ -154,8 +140,9 @@ pub const PACKED_GEMM_F32_FACTOR: f64 = 2.02;
 /// `b_l` summed blocks, `+ ε₃₂` for a residual add, `+ δ_act` for an activation that is not
 /// exact ([`GELU_F32_REL`]). Gradients (cotangent `G`, magnitude network's gradient `M'`) add
 /// the backward products' `γ`, the derivative factors' error and the `(rows + 1)·ε₃₂` of the
-/// parameter-gradient sums. This factor covers `γ_{k+1} ≤ 1.01·(k+1)ε` and the f64
-/// reference's own rounding (~1e-16 of the magnitudes), as [`FUSED_NET_SECOND_ORDER`].
+/// parameter-gradient sums. This factor covers `γ_{k+1} ≤ 1.01·(k+1)ε` (the neglected O(ε²)
+/// terms are ≤ (k+1)ε₃₂ ≈ 3e-5 of the bound at k = 256) and the f64 reference's own rounding
+/// (~1e-16 of the magnitudes).
 pub const NET_ROUNDING_SAFETY: f64 = 1.01;
 
 /// `|gelu_f32(z) − gelu(z)| / |z|` for the f32 GELUs (tape: libm `tanhf`; tape-free and fused:

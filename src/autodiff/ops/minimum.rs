@@ -21,9 +21,12 @@ impl<T: Scalar> Tape<T> {
     }
 }
 
-/// Share of the cotangent that goes to `mine` when the other input is `other`.
+/// Share of the cotangent `g` that goes to `mine` when the other input is `other`: all of it
+/// when `mine` is the smaller, half at a tie, none otherwise (also when either is NaN). The
+/// one tie rule of `min`: the tape's backward and the fused twin critic
+/// (`critic::action_value`) both call it.
 #[inline]
-fn share<T: Scalar>(g: T, mine: T, other: T) -> T {
+pub fn share<T: Scalar>(g: T, mine: T, other: T) -> T {
     if mine < other {
         g
     } else if mine == other {

@@ -16,7 +16,7 @@ pub(crate) mod logsumexp;
 pub(crate) mod matmul;
 pub(crate) mod maximum;
 pub(crate) mod mean;
-pub(crate) mod minimum;
+pub mod minimum;
 pub(crate) mod mish;
 pub(crate) mod mul;
 pub(crate) mod neg;
