@@ -8,6 +8,9 @@ use rfm_envs::{ActionError, Env, Task, TaskId, make};
 
 #[path = "common/rollout.rs"]
 mod rollout;
+#[allow(dead_code)] // shared presets; each test file uses its own
+#[path = "common/tolerance.rs"]
+mod tolerance;
 use rollout::rollout;
 
 const LIMIT: f32 = 110.0 * std::f32::consts::PI / 180.0;
@@ -138,7 +141,7 @@ fn finger_identical_seeds_give_bit_identical_trajectories() {
 #[test]
 fn finger_10k_full_actuation_steps_stay_finite_and_bounded() {
     for v in [FingerVariant::Spin, FingerVariant::TurnHard] {
-        let mut max_v = 0.0f32;
+        let (mut max_v, mut past) = (0.0f32, 0.0f32);
         rollout(
             &mut env(v),
             9,
@@ -151,17 +154,16 @@ fn finger_10k_full_actuation_steps_stay_finite_and_bounded() {
             |obs, r, _| {
                 assert!(obs.iter().all(|x| x.is_finite()), "{obs:?}");
                 assert!((0.0..=1.0).contains(&r));
-                // Joint limits hold up to rapier's reactive overshoot (a few degrees).
-                assert!(
-                    obs[0].abs() < LIMIT + 0.2 && obs[1].abs() < LIMIT + 0.2,
-                    "{obs:?}"
-                );
+                // Joint limits hold up to MuJoCo's soft-limit excursion.
+                past = past.max(obs[0].abs() - LIMIT).max(obs[1].abs() - LIMIT);
+                assert!(past < tolerance::ENVS_FINGER_MAX_LIMIT_EXCURSION, "{obs:?}");
                 max_v = max_v.max(obs[4].abs()).max(obs[5].abs()).max(obs[6].abs());
             },
         );
         // 30 N·m on a 0.8 kg, 0.35 m finger with damping 2.5 N·m·s saturates near 30/2.5 =
         // 12 rad/s; the spinner is bounded by what the finger's tip speed can impart.
         assert!(max_v < 100.0, "{v:?}: max joint speed {max_v} rad/s");
+        println!("{v:?}: largest excursion past a limit {past:.3} rad");
     }
 }
 

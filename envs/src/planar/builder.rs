@@ -165,7 +165,6 @@ impl ChainBuilder {
             && let (Some(range), Some(limit)) = (p.range, p.soft_limit)
         {
             self.soft_limits.push(SoftLimited {
-                body: self.bodies.len(),
                 dof: first_dof,
                 range,
                 limit,

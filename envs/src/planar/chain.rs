@@ -2,7 +2,7 @@
 
 use rapier3d::prelude::*;
 
-use super::{Actuator, BodyId, BodyInfo, Geom, Joint, SoftLimited};
+use super::{Actuator, BodyId, BodyInfo, Geom, Joint, SoftLimited, free_acceleration};
 use crate::state::PhysicsState;
 use crate::world::World;
 
@@ -16,6 +16,7 @@ pub struct Chain {
     actuators: Vec<Actuator>,
     springs: Vec<(usize, f32)>,
     soft_limits: Vec<SoftLimited>,
+    inv_weight0: Vec<f32>,
     dof_link: Vec<(usize, usize)>,
     ctrl: Vec<f32>,
 }
@@ -30,7 +31,12 @@ impl Chain {
         soft_limits: Vec<SoftLimited>,
         dof_link: Vec<(usize, usize)>,
     ) -> Self {
+        let (m, _) = world.multibody_joints.get(mb).expect("multibody");
+        let zero = vec![0.0; m.ndofs()];
+        let (_, inv_weight0) = free_acceleration(m, &world.bodies, world.gravity, &zero)
+            .expect("a chain's mass matrix is positive definite");
         Chain {
+            inv_weight0: inv_weight0.iter().copied().collect(),
             template: world.clone(),
             world,
             pipeline: PhysicsPipeline::new(),
@@ -52,6 +58,12 @@ impl Chain {
     /// The world (read access, e.g. for contacts or rendering).
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// diag(M⁻¹) at the construction pose q = 0, per DoF: MuJoCo's `dof_invweight0`, the
+    /// reference inverse inertia of a [`super::SoftLimit`].
+    pub fn inv_weight0(&self) -> &[f32] {
+        &self.inv_weight0
     }
 
     /// Physics timestep, s.
@@ -144,57 +156,54 @@ impl Chain {
         self.ctrl.extend_from_slice(ctrl);
     }
 
-    /// Advances one physics step with the current controls and spring torques.
+    /// Advances one physics step with the current controls, spring torques and soft limits.
     pub fn step(&mut self) {
         for b in &self.bodies {
             let rb = &mut self.world.bodies[b.handle];
             rb.reset_torques(false);
             rb.reset_forces(false);
         }
+        let mut tau = vec![0.0; self.ndofs()];
         for i in 0..self.actuators.len() {
             let a = self.actuators[i];
             let u = self.ctrl.get(i).copied().unwrap_or(0.0);
-            self.apply_generalized(a.body, a.gear * u);
+            tau[self.bodies[a.body].first_dof] += a.gear * u;
         }
         for i in 0..self.springs.len() {
             let (body, k) = self.springs[i];
-            let q = self.qpos(self.bodies[body].first_dof);
-            self.apply_generalized(body, -k * q);
+            let dof = self.bodies[body].first_dof;
+            tau[dof] -= k * self.qpos(dof);
         }
-        for i in 0..self.soft_limits.len() {
-            let f = self.soft_limit_force(self.soft_limits[i]);
+        let limits = self.soft_limit_forces(&tau);
+        for i in 0..self.bodies.len() {
+            let dof = self.bodies[i].first_dof;
+            let f = tau[dof] + limits.as_ref().map_or(0.0, |l| l[dof]);
             if f != 0.0 {
-                self.apply_generalized(self.soft_limits[i].body, f);
+                // (a planar root has no generalized force applied: apply_generalized skips it)
+                self.apply_generalized(i, f);
             }
         }
         self.world.step(&mut self.pipeline);
     }
 
-    /// The generalized force of a [`super::SoftLimit`] on its DoF (0 inside the range).
-    fn soft_limit_force(&mut self, s: SoftLimited) -> f32 {
-        let (q, v) = (self.qpos(s.dof), self.qvel(s.dof));
-        let (r, sign) = if q < s.range[0] {
-            (q - s.range[0], 1.0)
-        } else if q > s.range[1] {
-            (s.range[1] - q, -1.0)
-        } else {
-            return 0.0;
-        };
-        // a₀ from the DoF's own applied force: its actuators and its spring.
-        let mut tau: f32 = self
-            .actuators
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.body == s.body)
-            .map(|(i, a)| a.gear * self.ctrl.get(i).copied().unwrap_or(0.0))
-            .sum();
-        if let Some(&(_, k)) = self.springs.iter().find(|(b, _)| *b == s.body) {
-            tau -= k * q;
+    /// The generalized forces of the [`super::SoftLimit`]s under applied forces `tau`, or
+    /// `None` when every soft-limited DoF is inside its range.
+    fn soft_limit_forces(&mut self, tau: &[f32]) -> Option<Vec<f32>> {
+        let outside = |s: &SoftLimited| !(s.range[0]..=s.range[1]).contains(&self.qpos(s.dof));
+        if !self.soft_limits.iter().any(outside) {
+            return None;
         }
         let w = &mut self.world;
         let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
-        let inv_mass = mb.dof_inverse_inertia(&w.bodies)[s.dof];
-        sign * s.limit.force(r, sign * v, sign * inv_mass * tau, inv_mass)
+        mb.forward_kinematics(&w.bodies, false);
+        let (a0, inv_mass) = free_acceleration(mb, &w.bodies, w.gravity, tau)?;
+        let mut f = vec![0.0; tau.len()];
+        for s in &self.soft_limits {
+            let (q, v) = (self.qpos(s.dof), self.qvel(s.dof));
+            let (a, w0) = (inv_mass[s.dof], self.inv_weight0[s.dof]);
+            f[s.dof] = s.limit.generalized_force(s.range, q, v, a0[s.dof], a, w0);
+        }
+        Some(f)
     }
 
     /// Applies generalized force `f` on `body`'s one-DoF joint as a world-frame force or

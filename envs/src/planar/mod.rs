@@ -16,11 +16,13 @@
 
 mod builder;
 mod chain;
+mod free_acceleration;
 mod geom;
 mod soft_limit;
 
 pub use builder::ChainBuilder;
 pub use chain::Chain;
+pub(crate) use free_acceleration::free_acceleration;
 pub use geom::{BodyId, DofParams, Geom, Joint, Shape};
 pub use soft_limit::SoftLimit;
 
@@ -38,7 +40,6 @@ pub(crate) struct BodyInfo {
 /// A DoF whose range is enforced by a [`SoftLimit`] instead of rapier's hard limit.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct SoftLimited {
-    pub(crate) body: usize,
     pub(crate) dof: usize,
     pub(crate) range: [f32; 2],
     pub(crate) limit: SoftLimit,

@@ -7,21 +7,29 @@
 //! acceleration a₀, MuJoCo's solver returns the force
 //!
 //! ```text
-//!   f = max(0, (a_ref − a₀) / (A + R)),   R = A (1 − d)/d,   so  f = max(0, d (a_ref − a₀) / A)
+//!   f = max(0, (a_ref − a₀) / (A + R)),   R = A₀ (1 − d)/d
 //!   a_ref = −b v − k r,   b = 2 / (d_max τ),   k = d(r) / (d_max² τ² ζ²)
 //! ```
 //!
-//! where A = J M⁻¹ Jᵀ is the constraint's inverse inertia, (τ, ζ) = `solref` (time constant,
+//! where A = J M⁻¹ Jᵀ is the constraint's inverse inertia, A₀ its value at the model's
+//! reference pose (MuJoCo's `dof_invweight0`, q = 0), (τ, ζ) = `solref` (time constant,
 //! damping ratio) and d(r) ∈ (0, 1) the impedance of `solimp` = (d₀, d_max, width, mid,
 //! power): d rises from d₀ at r = 0 to d_max at |r| ≥ width along MuJoCo's two-piece power
-//! sigmoid. The joint then moves as r̈ = (1 − d) a₀ + d a_ref: past the limit a fraction d of
-//! the applied acceleration is cancelled and a damped spring of natural frequency √(d k)
-//! pushes back (critically damped for ζ = 1).
+//! sigmoid, clamped to [10⁻⁴, 1 − 10⁻⁴] as MuJoCo does. Where A = A₀ the joint moves as
+//! r̈ = (1 − d) a₀ + d a_ref: past the limit a fraction d of the applied acceleration is
+//! cancelled and a damped spring of natural frequency √(d k) pushes back (critically damped
+//! for ζ = 1). Where A differs from A₀ (a two-link finger's distal DoF, whose inverse inertia
+//! depends on the elbow angle) the fraction is A/(A + R), not d.
 //!
-//! Here the force is applied explicitly once per rapier step, with a₀ estimated from the
-//! DoF's own applied generalized force (actuator and spring) as A·τ: coupling to the other
-//! DoFs and gravity are left out of a₀ (they still act on the motion). With the explicit
-//! force, the step must resolve the spring: √(d k)·dt ≪ 2 (cartpole: 12.6 rad/s × 10 ms).
+//! Here the force is applied explicitly once per rapier step, from the state at its start, as
+//! MuJoCo's Euler step does. a₀ and A come from [`super::free_acceleration`] (applied forces,
+//! damping and gravity through the mass matrix; contacts and velocity-product terms are left
+//! out of a₀, though they still act on the motion). With the explicit force, the step must
+//! resolve the spring: √(d k)·dt ≪ 2 (cartpole: 12.6 rad/s × 10 ms, finger and cheetah
+//! 50 rad/s × 10 ms).
+
+/// MuJoCo's bounds on a constraint's impedance (`mjMINIMP`, 1 − `mjMAXIMP`).
+const MIN_IMPEDANCE: f32 = 1e-4;
 
 /// MuJoCo's `solref` and `solimp` of one joint limit.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,7 +60,7 @@ impl SoftLimit {
         let [d0, dmax, width, mid, power] = self.solimp;
         let x = r.abs() / width;
         if x >= 1.0 || width <= 0.0 {
-            return dmax;
+            return dmax.clamp(MIN_IMPEDANCE, 1.0 - MIN_IMPEDANCE);
         }
         let y = if power == 1.0 {
             x
@@ -61,13 +69,13 @@ impl SoftLimit {
         } else {
             1.0 - (1.0 - x).powf(power) / (1.0 - mid).powf(power - 1.0)
         };
-        d0 + y * (dmax - d0)
+        (d0 + y * (dmax - d0)).clamp(MIN_IMPEDANCE, 1.0 - MIN_IMPEDANCE)
     }
 
     /// The constraint force (≥ 0, along the constraint's direction) for distance `r` (< 0
-    /// past the limit), constraint velocity `v`, unconstrained acceleration `a0` and inverse
-    /// inertia `inv_mass`; zero when `r ≥ 0`.
-    pub fn force(&self, r: f32, v: f32, a0: f32, inv_mass: f32) -> f32 {
+    /// past the limit), constraint velocity `v`, unconstrained acceleration `a0`, inverse
+    /// inertia `inv_mass` and its reference value `inv_weight0`; zero when `r ≥ 0`.
+    pub fn force(&self, r: f32, v: f32, a0: f32, inv_mass: f32, inv_weight0: f32) -> f32 {
         if r >= 0.0 {
             return 0.0;
         }
@@ -77,7 +85,34 @@ impl SoftLimit {
         let b = 2.0 / (dmax * timeconst);
         let k = d / (dmax * dmax * timeconst * timeconst * dampratio * dampratio);
         let a_ref = -b * v - k * r;
-        (d * (a_ref - a0) / inv_mass).max(0.0)
+        let regulariser = inv_weight0 * (1.0 - d) / d;
+        ((a_ref - a0) / (inv_mass + regulariser)).max(0.0)
+    }
+}
+
+impl SoftLimit {
+    /// The generalized force on a DoF at coordinate `q` and rate `v` kept in `range`
+    /// (`[min, max]`) by this limit, given its unconstrained acceleration `a0` and inverse
+    /// inertia `inv_mass` ([`super::free_acceleration`]) and its reference value
+    /// `inv_weight0` (at q = 0): [`SoftLimit::force`] along the constraint direction (+ at the
+    /// lower stop, − at the upper). Zero inside the range.
+    pub fn generalized_force(
+        &self,
+        range: [f32; 2],
+        q: f32,
+        v: f32,
+        a0: f32,
+        inv_mass: f32,
+        inv_weight0: f32,
+    ) -> f32 {
+        let (r, sign) = if q < range[0] {
+            (q - range[0], 1.0)
+        } else if q > range[1] {
+            (range[1] - q, -1.0)
+        } else {
+            return 0.0;
+        };
+        sign * self.force(r, sign * v, sign * a0, inv_mass, inv_weight0)
     }
 }
 
@@ -100,16 +135,39 @@ mod tests {
     #[test]
     fn force_is_one_sided_and_balances_a_steady_push() {
         let s = SoftLimit::with_solref(0.08, 1.0);
-        assert_eq!(s.force(0.01, 0.0, 5.0, 1.0), 0.0, "inside the range");
-        assert_eq!(s.force(-0.01, 10.0, 0.0, 1.0), 0.0, "leaving fast: no pull");
+        assert_eq!(s.force(0.01, 0.0, 5.0, 1.0, 1.0), 0.0, "inside the range");
+        assert_eq!(
+            s.force(-0.01, 10.0, 0.0, 1.0, 1.0),
+            0.0,
+            "leaving fast: no pull"
+        );
         // At rest past the limit, r̈ = (1 − d) a₀ + d a_ref = 0 at r = −(1 − d) a₀ / (d k).
         let (a0, dmax) = (9.0f32, 0.95f32);
         let k = dmax / (dmax * dmax * 0.08 * 0.08);
         let r = -(1.0 - dmax) * a0 / (dmax * k);
-        let f = s.force(r, 0.0, -a0, 1.0);
+        let f = s.force(r, 0.0, -a0, 1.0, 1.0);
         assert!(
             (f - a0).abs() < 1e-3 * a0,
             "force {f} balances the push {a0}"
         );
+    }
+
+    /// Where the inverse inertia A differs from its reference A₀, the fraction of a₀ the
+    /// limit cancels at rest with no spring (r at the limit's full impedance, v = 0, k r
+    /// negligible) is A/(A + R) with R = A₀(1 − d)/d: a lighter pose yields less.
+    #[test]
+    fn force_regularises_with_the_reference_inverse_inertia() {
+        let s = SoftLimit::MUJOCO_DEFAULT;
+        let r = -1e-9;
+        let d = s.impedance(r);
+        for (a, a_ref0) in [(1.0f32, 1.0f32), (0.5, 1.0), (2.0, 1.0)] {
+            let f = s.force(r, 0.0, -1.0, a, a_ref0);
+            let expected = 1.0 / (a + a_ref0 * (1.0 - d) / d);
+            assert!(
+                (f - expected).abs() < 1e-4 * expected,
+                "A {a}: {f} vs {expected}"
+            );
+        }
+        assert!(s.force(r, 0.0, -1.0, 0.5, 1.0) * 0.5 < s.force(r, 0.0, -1.0, 1.0, 1.0));
     }
 }

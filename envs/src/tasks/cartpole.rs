@@ -36,14 +36,16 @@
 //!   over 10 s for a frictionless cart released with the pole horizontal (7 % with 1 substep).
 //! - The slider's end stops are MuJoCo's soft limit (`solreflimit` 0.08 1, default
 //!   `solimplimit`) as an explicit force once per 10 ms step ([`crate::planar::SoftLimit`]),
-//!   with the unconstrained acceleration estimated from the actuator alone (the pole's
-//!   reaction is left out of it). v1 used rapier's hard limit, which stopped the cart at
-//!   1.804 m where MuJoCo's travels to 1.89 m.
+//!   with the unconstrained acceleration from the mass matrix (actuator, damping and the
+//!   pole's coupling; v2 used the actuator alone). v1 used rapier's hard limit, which
+//!   stopped the cart at 1.804 m where MuJoCo's travels to 1.89 m.
 //! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
 //!
 //! ## Version history
 //! - v1: first version.
 //! - v2: soft end stops on the slider, as MuJoCo's (was rapier's hard limit).
+//! - v3: the soft stop's unconstrained acceleration includes damping and the pole's coupling
+//!   through the mass matrix, and its regulariser uses MuJoCo's `dof_invweight0`.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -62,7 +64,7 @@ const ORDER: [usize; 2] = [0, 1];
 /// Task specification.
 pub static SPEC: EnvSpec = EnvSpec {
     name: "cartpole-swingup",
-    version: 2,
+    version: 3,
     observation: &[
         ObservationField {
             name: "position",

@@ -39,8 +39,11 @@
 //! - Integrator and contacts: rapier's semi-implicit Euler with TGS-soft contacts (one solver
 //!   iteration) instead of MuJoCo's Euler with soft-constraint contacts; springs are explicit and
 //!   damping implicit in both. Trajectories differ; gait statistics should be similar.
-//! - Joint limits are rapier's reactive limits (overshoot ≈ |q̇|·dt, up to 6–9° under bang-bang
-//!   actions) instead of MuJoCo's soft limits.
+//! - Joint limits are MuJoCo's soft limits (default `solreflimit` 0.02 1, `solimplimit`
+//!   0.9 0.95 0.001) applied as an explicit force once per 10 ms step, as MuJoCo's Euler
+//!   step applies them ([`crate::planar::SoftLimit`]); contact forces are not in their
+//!   unconstrained acceleration. v1 used rapier's hard limits (the front thigh, which rests
+//!   past its 0.4° stop, was held at it).
 //! - Friction cone: rapier's Coulomb cone vs MuJoCo's pyramidal cone (condim 3: sliding
 //!   friction only in both). The random-policy return is higher than dm_control's
 //!   (6.4 ± 7.0 vs 3.7 ± 1.0 over 20 episodes; see paper-notes/envs-vs-dm_control.md).
@@ -48,13 +51,14 @@
 //!
 //! ## Version history
 //! - v1: first version.
+//! - v2: MuJoCo's soft joint limits (were rapier's hard ones).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rapier3d::prelude::Vector;
 
 use crate::env::{Reward, Task};
-use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape};
+use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape, SoftLimit};
 use crate::spec::{EnvSpec, ObservationField};
 use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{Sigmoid, tolerance};
@@ -70,7 +74,7 @@ const ORDER: [usize; 9] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 /// Task specification.
 pub static SPEC: EnvSpec = EnvSpec {
     name: "cheetah-run",
-    version: 1,
+    version: 2,
     observation: &[
         ObservationField {
             name: "position",
@@ -258,6 +262,7 @@ impl CheetahRun {
                 let (_, pos, gpos, euler, half, range, stiffness, damping, _) = *s;
                 let hinge = DofParams {
                     range: Some(range.map(f32::to_radians)),
+                    soft_limit: Some(SoftLimit::MUJOCO_DEFAULT),
                     damping,
                     armature: 0.1,
                     stiffness,

@@ -45,10 +45,14 @@
 //!   the contacts in the site volume); values agree in meaning, not to the digit.
 //! - The spinner's dry friction uses rapier's per-DoF friction (`frictions_mut`), MuJoCo's
 //!   `frictionloss` is a soft constraint; both cap the friction torque at 0.1 N·m.
-//! - Joint limits are rapier's reactive multibody limits (overshoot ≈ |q̇|·dt).
+//! - Joint limits are MuJoCo's soft limits (default `solreflimit`/`solimplimit`) applied as
+//!   an explicit force every 10 ms physics step ([`crate::planar::SoftLimit`]); v1 used
+//!   rapier's hard limits, and finger-spin's seed-11 sine run departed from MuJoCo by 0.07 rad
+//!   within 10 steps once the distal joint met its −110° stop (MuJoCo holds it 4° past).
 //!
 //! ## Version
-//! 1: first rapier port.
+//! - 1: first rapier port.
+//! - 2: MuJoCo's soft joint limits (were rapier's hard ones).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -56,14 +60,15 @@ use rapier3d::parry::query;
 use rapier3d::prelude::*;
 
 use crate::env::{Reward, Task};
+use crate::planar::free_acceleration;
 use crate::render::scene::{Camera, Rgb, Scene};
 use crate::spec::{EnvSpec, ObservationField};
 use crate::state::{PhysicsState, StateError};
 use crate::world::World;
 
 use super::finger_model::{
-    AXIS, GEAR, HARD_TARGET_RADIUS, Handles, LIMIT, SPIN_VELOCITY, SPINNER_ANCHOR, SUBSTEPS,
-    TARGET_ORBIT, TIP, TOUCH_SITES, TOUCH_SIZE, build,
+    AXIS, GEAR, HARD_TARGET_RADIUS, Handles, JOINT_LIMIT, LIMIT, SPIN_VELOCITY, SPINNER_ANCHOR,
+    SUBSTEPS, TARGET_ORBIT, TIP, TOUCH_SITES, TOUCH_SIZE, build,
 };
 
 const SPIN_OBS: &[ObservationField] = &[
@@ -109,7 +114,7 @@ const ACTUATORS: &[&str] = &["proximal", "distal"];
 /// finger-spin's specification.
 pub static SPIN_SPEC: EnvSpec = EnvSpec {
     name: "finger-spin",
-    version: 1,
+    version: 2,
     observation: SPIN_OBS,
     action: ACTUATORS,
     qpos: FINGER_JOINTS,
@@ -122,7 +127,7 @@ pub static SPIN_SPEC: EnvSpec = EnvSpec {
 /// finger-turn_hard's specification.
 pub static TURN_HARD_SPEC: EnvSpec = EnvSpec {
     name: "finger-turn_hard",
-    version: 1,
+    version: 2,
     observation: TURN_OBS,
     action: ACTUATORS,
     qpos: FINGER_JOINTS,
@@ -151,6 +156,8 @@ pub struct Finger {
     /// Target (x, z) in world coordinates and its radius.
     target: [Real; 2],
     target_radius: Real,
+    /// diag(M⁻¹) of the finger's two DoFs at q = 0 (MuJoCo's `dof_invweight0`).
+    inv_weight0: [Real; 2],
 }
 
 impl Finger {
@@ -161,7 +168,14 @@ impl Finger {
             FingerVariant::TurnHard => 0.5,
         };
         let (template, h) = build(damping);
+        let (mb, _) = template
+            .multibody_joints
+            .get(h.finger_joint)
+            .expect("finger");
+        let (_, w0) = free_acceleration(mb, &template.bodies, template.gravity, &[0.0; 2])
+            .expect("the finger's mass matrix is positive definite");
         Finger {
+            inv_weight0: [w0[0], w0[1]],
             variant,
             world: template.clone(),
             pipeline: PhysicsPipeline::new(),
@@ -170,6 +184,11 @@ impl Finger {
             target: [SPINNER_ANCHOR.x, SPINNER_ANCHOR.z + TARGET_ORBIT],
             target_radius: HARD_TARGET_RADIUS,
         }
+    }
+
+    /// diag(M⁻¹) of the proximal and distal DoFs at q = 0 (MuJoCo's `dof_invweight0`).
+    pub fn inv_weight0(&self) -> [Real; 2] {
+        self.inv_weight0
     }
 
     /// Joint angles (proximal, distal, spinner hinge) in radians.
@@ -327,15 +346,37 @@ impl Task for Finger {
     }
 
     fn advance(&mut self, action: &[f32]) {
-        let w = &mut self.world;
         let tau = [GEAR[0] * action[0], GEAR[1] * action[1]];
-        for h in [self.h.proximal, self.h.distal] {
-            w.bodies[h].reset_torques(false);
-        }
-        // Body-torque pairs: +τ on the child, −τ on the parent (the ground ignores it).
-        w.bodies[self.h.proximal].add_torque(tau[0] * AXIS - tau[1] * AXIS, false);
-        w.bodies[self.h.distal].add_torque(tau[1] * AXIS, false);
         for _ in 0..SUBSTEPS {
+            // The joints' generalized forces: actuators plus MuJoCo's soft limits.
+            let (q, v) = (self.angles(), self.velocities());
+            let w = &mut self.world;
+            let mut f = tau;
+            if q[..2].iter().any(|a| a.abs() > LIMIT) {
+                let (mb, _) = w
+                    .multibody_joints
+                    .get_mut(self.h.finger_joint)
+                    .expect("finger");
+                mb.forward_kinematics(&w.bodies, false);
+                if let Some((a0, inv_mass)) = free_acceleration(mb, &w.bodies, w.gravity, &tau) {
+                    for i in 0..2 {
+                        f[i] += JOINT_LIMIT.generalized_force(
+                            [-LIMIT, LIMIT],
+                            q[i],
+                            v[i],
+                            a0[i],
+                            inv_mass[i],
+                            self.inv_weight0[i],
+                        );
+                    }
+                }
+            }
+            for h in [self.h.proximal, self.h.distal] {
+                w.bodies[h].reset_torques(false);
+            }
+            // Body-torque pairs: +f on the child, −f on the parent (the ground ignores it).
+            w.bodies[self.h.proximal].add_torque(f[0] * AXIS - f[1] * AXIS, false);
+            w.bodies[self.h.distal].add_torque(f[1] * AXIS, false);
             w.step(&mut self.pipeline);
         }
     }
@@ -434,6 +475,18 @@ impl Task for Finger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The soft limits' reference inverse inertia at q = 0 is MuJoCo's `dof_invweight0` of
+    /// the proximal and distal joints (78.965, 539.232; dm_control 1.0.34 / MuJoCo 3.3.6):
+    /// the same masses and inertias in f32, 1e-4 relative (see cheetah's test).
+    #[test]
+    fn inv_weight0_is_mujocos_dof_invweight0() {
+        let f = Finger::new(FingerVariant::Spin);
+        for (ours, mj) in f.inv_weight0().into_iter().zip([78.965_05, 539.231_6]) {
+            let rel = (f64::from(ours) - mj).abs() / mj;
+            assert!(rel < 1e-4, "{ours} vs MuJoCo's {mj}");
+        }
+    }
 
     /// Released at ω0 = −20 rad/s with no contact, finger-spin's spinner obeys
     /// I ω̇ = −(f·sign ω + c ω) with dry friction f = 0.1 N·m and damping c = 0.03 N·m·s, so

@@ -5,6 +5,7 @@
 
 use rapier3d::prelude::*;
 
+use crate::planar::SoftLimit;
 use crate::world::World;
 
 pub(super) const PHYSICS_DT: Real = 0.01;
@@ -13,6 +14,8 @@ pub(super) const SUBSTEPS: usize = 2;
 pub(super) const AXIS: Vector = Vector::new(0.0, -1.0, 0.0);
 pub(super) const GEAR: [Real; 2] = [30.0, 15.0];
 pub(super) const LIMIT: Real = 110.0 * std::f32::consts::PI / 180.0;
+/// finger.xml's hinge limits (±[`LIMIT`]) are MuJoCo's default soft limits.
+pub(super) const JOINT_LIMIT: SoftLimit = SoftLimit::MUJOCO_DEFAULT;
 pub(super) const FINGER_DAMPING: Real = 2.5;
 pub(super) const DENSITY: Real = 1000.0;
 pub(super) const FRICTION: Real = 1.0;
@@ -116,31 +119,23 @@ pub(super) fn build(spinner_damping: Real) -> (World, Handles) {
         &mut w.bodies,
     );
 
-    let hinge = |anchor: Vector, limit: Option<Real>| {
-        let mut j = RevoluteJointBuilder::new(AXIS)
+    // Limits are soft and applied by the task ([`JOINT_LIMIT`]), not rapier's hard ones.
+    let hinge = |anchor: Vector| {
+        RevoluteJointBuilder::new(AXIS)
             .local_anchor1(anchor)
             .local_anchor2(Vector::ZERO)
-            .contacts_enabled(false);
-        if let Some(l) = limit {
-            j = j.limits([-l, l]);
-        }
-        j
+            .contacts_enabled(false)
     };
     let mb = &mut w.multibody_joints;
     let finger_joint = mb
-        .insert(ground, proximal, hinge(PROXIMAL_ANCHOR, Some(LIMIT)), true)
+        .insert(ground, proximal, hinge(PROXIMAL_ANCHOR), true)
         .expect("proximal hinge");
-    mb.insert(
-        proximal,
-        distal,
-        hinge(Vector::new(0.18, 0.0, 0.0), Some(LIMIT)),
-        true,
-    )
-    .expect("distal hinge");
+    mb.insert(proximal, distal, hinge(Vector::new(0.18, 0.0, 0.0)), true)
+        .expect("distal hinge");
     let spinner_anchor = w.bodies.insert(RigidBodyBuilder::fixed());
     let spinner_joint = w
         .multibody_joints
-        .insert(spinner_anchor, spinner, hinge(SPINNER_ANCHOR, None), true)
+        .insert(spinner_anchor, spinner, hinge(SPINNER_ANCHOR), true)
         .expect("spinner hinge");
 
     let (fmb, _) = w.multibody_joints.get_mut(finger_joint).expect("finger");

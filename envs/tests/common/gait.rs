@@ -94,17 +94,24 @@ pub fn mean_rate(t: &Trajectory, coord: usize) -> f64 {
     t.qvel[1..].iter().map(|v| v[coord]).sum::<f64>() / (t.qvel.len() - 1) as f64
 }
 
-/// First step at which any walker body is within [`GROUND_HEIGHT`] of the ground, or the
-/// length if none is.
-pub fn first_ground_contact(t: &Trajectory) -> usize {
-    let mut w = Walker::walk();
+/// First step at which any colliding geom of the legged `task` is within [`GROUND_HEIGHT`] of
+/// the ground, or the length if none is.
+pub fn first_ground_contact(task: TaskId, t: &Trajectory) -> usize {
+    let mut legs = Legged::new(task);
     (0..t.qpos.len())
         .find(|&i| {
-            w.set_state(&state(t, i)).expect("state");
-            w.bodies().iter().any(|&b| {
-                w.chain()
-                    .lowest_point(b)
-                    .is_some_and(|(p, _)| p.z <= GROUND_HEIGHT)
+            let chain = match &mut legs {
+                Legged::Cheetah(c) => {
+                    c.set_state(&state(t, i)).expect("state");
+                    c.chain()
+                }
+                Legged::Walker(w) => {
+                    w.set_state(&state(t, i)).expect("state");
+                    w.chain()
+                }
+            };
+            chain.geoms().any(|(_, pose, g)| {
+                g.friction.is_some() && g.shape.lowest_point(pose).z <= GROUND_HEIGHT
             })
         })
         .unwrap_or(t.qpos.len())

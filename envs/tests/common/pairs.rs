@@ -60,9 +60,9 @@ fn trajectory(v: &Value) -> Trajectory {
     }
 }
 
-fn sine(d: usize, control_dt: f64, hz: f64) -> Vec<Vec<f32>> {
+fn sine(d: usize, control_dt: f64, hz: f64, steps: usize) -> Vec<Vec<f32>> {
     use std::f64::consts::PI;
-    (0..STEPS)
+    (0..steps)
         .map(|i| {
             let t = i as f64 * control_dt;
             (0..d)
@@ -72,14 +72,24 @@ fn sine(d: usize, control_dt: f64, hz: f64) -> Vec<Vec<f32>> {
         .collect()
 }
 
-/// Every recorded run of `task` (one of the five tasks in the file).
+/// Every recorded run of `task` in `tests/data/mujoco_pairs.json` (one of its five tasks).
 ///
 /// # Panics
 /// If the file is missing or malformed, or has no runs of `task`.
 pub fn load(task: TaskId) -> Vec<Run> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/mujoco_pairs.json");
-    let text = std::fs::read_to_string(path).expect("tests/data/mujoco_pairs.json");
+    load_file("mujoco_pairs.json", task)
+}
+
+/// Every recorded run of `task` in `tests/data/<file>` (runs of the file's `steps` control
+/// steps, the layout of `mujoco_pairs.json`).
+///
+/// # Panics
+/// If the file is missing or malformed, or has no runs of `task`.
+pub fn load_file(file: &str, task: TaskId) -> Vec<Run> {
+    let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let all: Value = serde_json::from_str(&text).expect("valid JSON");
+    let steps = all["steps"].as_u64().map_or(STEPS, |n| n as usize);
     let t = &all["tasks"][task.name()];
     let names: Vec<&str> = t["joint_names"]
         .as_array()
@@ -104,12 +114,12 @@ pub fn load(task: TaskId) -> Vec<Run> {
                 k => panic!("unknown drive {k}"),
             };
             let actions = match drive {
-                Drive::Zero => vec![vec![0.0; d]; STEPS],
+                Drive::Zero => vec![vec![0.0; d]; steps],
                 Drive::Random => rows(&r["actions"])
                     .into_iter()
                     .map(|a| a.into_iter().map(|x| x as f32).collect())
                     .collect(),
-                Drive::Sine => sine(d, control_dt, hz),
+                Drive::Sine => sine(d, control_dt, hz, steps),
             };
             Run {
                 reset_seed: r["reset_seed"].as_u64().expect("seed"),
@@ -143,7 +153,7 @@ pub fn replay(task: TaskId, run: &Run) -> Trajectory {
     let mut out = Trajectory {
         qpos: vec![s.qpos],
         qvel: vec![s.qvel],
-        reward: Vec::with_capacity(STEPS),
+        reward: Vec::with_capacity(run.actions.len()),
     };
     for a in &run.actions {
         let r = env.step(a, &mut obs).expect("valid action");

@@ -79,6 +79,13 @@ pub const ENVS_RAIL_OVERSHOOT_ABS: f64 = 0.02;
 /// a hard one (the overshoot tests do).
 pub const ENVS_RAIL_REST_ABS: f64 = 0.002;
 
+/// Largest finger hinge excursion past its ±110° range under 10k steps of bang-bang actions,
+/// rad. The limits are MuJoCo's soft ones: dm_control 1.0.34 under the same protocol (±1 at
+/// random every step, 10k steps, seed 9) reaches 0.36 rad past the range at its timestep and
+/// 0.26 at half of it (spin and turn_hard alike). 0.5 allows a different random stream's
+/// extreme; a limit that does not hold leaves the range by radians.
+pub const ENVS_FINGER_MAX_LIMIT_EXCURSION: f32 = 0.5;
+
 // ---------------------------------------------------------------- envs (walker contacts)
 
 /// Deepest walker geom below the floor under bang-bang actions, m. Measured 0.96 cm with
