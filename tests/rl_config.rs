@@ -111,6 +111,52 @@ fn maxentdp_defaults_are_the_authors_settings() {
     );
 }
 
+/// QVPO's paper preset is the `qvpo` block of the authors' `configs/default.yaml`
+/// (`beta_schedule: cosine`, `num_diffusion_steps: 20`, `noise_ratio: 1.0`, `behavior_sample:
+/// 4`, `target_sample: 4`, `eval_sample: 32`, `train_sample: 64`, `entropy_alpha: 0.02`,
+/// `entropy_samples: 10`) with `actor/critic.max_grad_norm: null`.
+#[test]
+fn qvpo_defaults_are_the_authors_settings() {
+    use rfm::policies::diffusion_sampler::DiffusionMethod;
+    let c = Algo::Qvpo.paper_defaults();
+    let p = &c.sampler;
+    assert_eq!(p.steps, 20);
+    assert_eq!(p.diffusion, DiffusionMethod::Ddpm);
+    assert_eq!(
+        (p.particles_act, p.particles_train, p.particles_eval),
+        (4, 4, 32)
+    );
+    let q = &c.qvpo;
+    assert_eq!(
+        (q.train_samples, q.entropy_alpha, q.entropy_samples),
+        (64, 0.02, 10)
+    );
+    assert_eq!((c.critic.max_grad_norm, c.actor.max_grad_norm), (0.0, 0.0));
+    assert_eq!((c.critic.lr, c.actor.lr, c.critic.tau), (1e-3, 3e-4, 0.005));
+    assert_eq!(Algo::ALL.len(), 7);
+    assert_eq!(
+        <Algo as clap::ValueEnum>::from_str("qvpo", false),
+        Ok(Algo::Qvpo)
+    );
+    assert_eq!(
+        serde_json::from_str::<Algo>("\"qvpo\"").unwrap(),
+        Algo::Qvpo
+    );
+    for (toml, key) in [
+        ("[qvpo]\ntrain_samples = 1\n", "qvpo.train_samples"),
+        ("[qvpo]\nentropy_alpha = -0.1\n", "qvpo.entropy_alpha"),
+    ] {
+        let bad = c.overlay_toml(toml).unwrap_err();
+        assert!(bad.to_string().contains(key), "{bad}");
+    }
+    let cpu = TrainConfig::preset(Algo::Qvpo, Preset::Cpu);
+    assert_eq!((cpu.sampler.particles_act, cpu.qvpo.train_samples), (4, 16));
+    cpu.validate().unwrap();
+    TrainConfig::preset(Algo::Qvpo, Preset::Demo)
+        .validate()
+        .unwrap();
+}
+
 #[test]
 fn toml_overlay_replaces_only_given_keys() {
     let base = TrainConfig::preset(Algo::Rfm, Preset::Cpu);

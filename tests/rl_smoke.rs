@@ -82,6 +82,12 @@ fn every_algorithm_runs_end_to_end_with_finite_losses_and_files() {
                 rows.iter()
                     .all(|r| r[col("alpha")] > 0.0 && r[col("ess_mean")].is_nan())
             );
+        } else if algo == Algo::Qvpo {
+            // No estimator: no ESS, no coefficient.
+            assert!(
+                rows.iter()
+                    .all(|r| r[col("ess_mean")].is_nan() && r[col("eta_mean")].is_nan())
+            );
         } else {
             // ESS lies in [1, K] for the estimator algorithms (K = 1 for qsm).
             let k = tiny(algo, 300).estimator.samples as f64;
@@ -106,7 +112,7 @@ fn every_algorithm_runs_end_to_end_with_finite_losses_and_files() {
 
 #[test]
 fn resume_after_a_kill_gives_bit_identical_parameters() {
-    for algo in [Algo::Rfm, Algo::MaxEntDp, Algo::Sac] {
+    for algo in [Algo::Rfm, Algo::MaxEntDp, Algo::Qvpo, Algo::Sac] {
         let full = tmp(&format!("full_{algo}"));
         train(&full, &record(algo, 400, 3), &TrainOptions::default()).unwrap();
         let cut = tmp(&format!("cut_{algo}"));

@@ -176,6 +176,7 @@ fn a_run_stopped_mid_episode_resumes_bit_identically_to_an_uninterrupted_one() {
     for (algo, task) in [
         (Algo::Rfm, rfm_envs::TaskId::PendulumSwingup),
         (Algo::Sac, rfm_envs::TaskId::CheetahRun),
+        (Algo::Qvpo, rfm_envs::TaskId::CheetahRun),
     ] {
         let rec = rfm::run::record::RunRecord {
             task,

@@ -22,6 +22,7 @@ fn colour(algo: Algo) -> RGBColor {
         Algo::MaxEntDp => RGBColor(23, 190, 207),
         Algo::Dqs => RGBColor(44, 160, 44),
         Algo::Qsm => RGBColor(148, 103, 189),
+        Algo::Qvpo => RGBColor(140, 86, 75),
         Algo::Sac => RGBColor(255, 127, 14),
     }
 }

@@ -7,6 +7,7 @@
 //! | `maxentdp` | VP diffusion, ε-prediction | VP cosine | η = 0, plus the entropy-regularised backup | authors' `maxentdp` block of `configs/default.yaml` |
 //! | `dqs` | VE score | VE geometric | η = 1 | iDEM/DQS family: 20 steps, λ = 0.05, 1000 samples |
 //! | `qsm` | VE score | VE geometric | η = 1 at the proposal mean (K = 1) | QSM: 20 steps, gradient scale 50 = 1/λ |
+//! | `qvpo` | VP diffusion, ε-prediction | VP cosine | none: Q-weighted denoising loss | authors' `qvpo` block of `configs/default.yaml` |
 //! | `sac` | tanh-Gaussian | — | — | SAC: auto α, target entropy −d, no clipping |
 //!
 //! `qne` and `maxentdp` share the policy, the path and the η = 0 estimator. `qne` is the bare
@@ -18,6 +19,29 @@
 //! the replay actions, t ∈ [0.001, 0.999], no gradient clipping, and the soft backup
 //! `min Q̄(s', a') − λ log π(a'|s')` with `log π` estimated from the diffusion model
 //! (`[RFM:Eq.diffusion-log-density]`, 50 noise samples × 20 steps).
+//!
+//! `qvpo` shares the VP policy, sampler and networks with `qne`/`maxentdp` but has no
+//! posterior-mean estimator and no Boltzmann target `exp(Q/λ)`: its actor regresses the noise
+//! `ε` itself on the policy's own best sample per state, weighted by that sample's advantage
+//! over the samples' mean Q (`[RFM:Eq.qvpo-weighted-loss]`, `[RFM:Eq.qvpo-weight-transform]`),
+//! plus uniform actions at α times that weight (`[RFM:Eq.qvpo-entropy]`); its critic backs up
+//! `min Q̄(s', a')` with no entropy term and `a'` from an EMA target actor. As the authors ran
+//! it (`src/agent/qvpo.py`, `configs/default.yaml: qvpo`, defaults cited in `presets.rs`):
+//! best of 4 by Q when acting and for `a'` (target critics), best of 32 in evaluation, 64
+//! samples per state in the update, α = 0.02 with 10 uniform actions, DDPM, 20 steps, no
+//! gradient clipping. Every detail is read from their code, not from the paper (Ding et al.
+//! 2024, which states the loss over behaviour samples with a family of weight transforms):
+//! the one training action per state (the argmax of 64), `V(s)` as the mean Q of those 64
+//! (the `qadv` transform; the `max(·, 0)` never binds), a constant α with the entropy actions
+//! weighted by α·ω(s), and one mean over the Q-weighted and entropy rows together (so the
+//! entropy rows also shrink the Q-weighted rows' share by 1/(1 + 10)). Three keys of the block do
+//! not act in their setting and have no counterpart here: `action_lr = 0.03` and
+//! `action_gradient_steps = 20` drive only the `action_augmentation = false` branch (Adam ascent
+//! of Q on the replay actions, weight `max(Q, 0)`), and `ema_alpha_mean/std = 0.001` only feed a
+//! logged running mean/std of Q. Like every diffusion policy here, it acts in the tanh latent
+//! (theirs clips a box-valued sample), uses our residual velocity net with λ = 0.02 as a
+//! constant input, continuous t ∈ [0.001, 0.999] on the cosine path (theirs: 20 discrete
+//! cosine-β steps), and draws the uniform actions' latents as `artanh(a)`.
 
 use serde::{Deserialize, Serialize};
 
@@ -51,18 +75,22 @@ pub enum Algo {
     Dqs,
     /// Q-score matching: VE score model regressed on ∇Q(x_t)/λ.
     Qsm,
+    /// QVPO (Ding et al. 2024) as the authors ran it: VP diffusion trained by the Q-weighted
+    /// denoising loss on its best sample per state, plus uniform-action entropy rows.
+    Qvpo,
     /// Soft actor-critic with a tanh-Gaussian policy and automatic α.
     Sac,
 }
 
 impl Algo {
     /// Every algorithm, in the order of the table above.
-    pub const ALL: [Algo; 6] = [
+    pub const ALL: [Algo; 7] = [
         Algo::Rfm,
         Algo::Qne,
         Algo::MaxEntDp,
         Algo::Dqs,
         Algo::Qsm,
+        Algo::Qvpo,
         Algo::Sac,
     ];
 
@@ -74,6 +102,7 @@ impl Algo {
             Algo::MaxEntDp => "maxentdp",
             Algo::Dqs => "dqs",
             Algo::Qsm => "qsm",
+            Algo::Qvpo => "qvpo",
             Algo::Sac => "sac",
         }
     }

@@ -164,6 +164,21 @@ impl TrainConfig {
             Closed(0.0),
             Open(f64::MAX),
         )?;
+        let v = &self.qvpo;
+        check_u("qvpo.train_samples", v.train_samples as u64, 2, 4096)?;
+        check_f(
+            "qvpo.entropy_alpha",
+            v.entropy_alpha,
+            Closed(0.0),
+            Closed(1e3),
+        )?;
+        check_u("qvpo.entropy_samples", v.entropy_samples as u64, 0, 4096)?;
+        check_f(
+            "qvpo.denoiser_clip",
+            v.denoiser_clip,
+            Closed(0.0),
+            Open(f64::MAX),
+        )?;
         Ok(())
     }
 }

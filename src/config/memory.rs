@@ -8,6 +8,7 @@
 //! bound on the arrays, not a measurement: small buffers, the tape's bookkeeping and the
 //! allocator's slack are not counted, nor the physics worlds beyond a fixed allowance each.
 
+use super::algo::Algo;
 use super::check::ConfigError;
 use super::settings::TrainConfig;
 
@@ -55,8 +56,17 @@ impl MemoryEstimate {
         let through_actor = 2.0 * actor_row + o + d;
         let b = s.batch_size as f64;
         let reverse = b * config.estimator.samples as f64 * (through_critics + 4.0 * d + 2.0);
-        let particles = b * p.particles_train as f64 * (through_actor + through_critics + 2.0 * d);
-        let batch = b * (through_critics + through_actor + 2.0 * o + 4.0 * d + d * d);
+        // qvpo also draws `train_samples` per state and regresses on B·(1 + E) rows.
+        let (per_state, rows) = match config.algo {
+            Algo::Qvpo => (
+                p.particles_train.max(config.qvpo.train_samples),
+                1 + config.qvpo.entropy_samples,
+            ),
+            _ => (p.particles_train, 1),
+        };
+        let particles = b * per_state as f64 * (through_actor + through_critics + 2.0 * d);
+        let batch = b * (through_critics + through_actor + 2.0 * o + 4.0 * d + d * d)
+            + b * (rows - 1) as f64 * (through_actor + o + 3.0 * d);
         let act_rows =
             (p.particles_act as f64).max(p.particles_eval as f64 * s.eval_episodes as f64);
         let critic_params = (o + d) * hc + (lc - 1.0) * hc * hc + (lc + 1.0) * hc + 1.0;

@@ -3,7 +3,7 @@
 
 use super::algo::{Algo, Preset};
 use super::coefficient::{Coefficient, Pooling};
-use super::settings::{MaxEntDpConfig, Proposal, TrainConfig};
+use super::settings::{MaxEntDpConfig, Proposal, QvpoConfig, TrainConfig};
 use crate::policies::diffusion_sampler::DiffusionMethod;
 
 impl Algo {
@@ -53,6 +53,23 @@ impl Algo {
                 c.estimator.samples = 1;
                 c.estimator.coefficient = Coefficient::EtaOne;
             }
+            // `configs/default.yaml: qvpo` (run.sh passes no other file for it) and
+            // `src/agent/qvpo.py`.
+            Algo::Qvpo => {
+                c.sampler.steps = 20; // num_diffusion_steps (beta_schedule: cosine)
+                c.sampler.t_min = 0.001; // as maxentdp: the cosine path's full window
+                c.sampler.diffusion = DiffusionMethod::Ddpm; // noise_ratio = 1.0
+                c.sampler.particles_act = 4; // behavior_sample
+                c.sampler.particles_train = 4; // target_sample
+                c.sampler.particles_eval = 32; // eval_sample
+                // train_sample = 64, entropy_alpha = 0.02, entropy_samples = 10
+                c.qvpo = QvpoConfig::default();
+                // no estimator: K = 1 keeps its (unused) buffers small
+                c.estimator.samples = 1;
+                // actor.max_grad_norm = critic.max_grad_norm = null
+                c.critic.max_grad_norm = 0.0;
+                c.actor.max_grad_norm = 0.0;
+            }
             Algo::Sac => {
                 // run.sh passes no config file for sac: no gradient clipping.
                 c.critic.max_grad_norm = 0.0;
@@ -91,6 +108,12 @@ impl Preset {
                 c.schedule.checkpoint_every = 5_000;
                 match c.algo {
                     Algo::Sac => {}
+                    Algo::Qvpo => {
+                        // Best of 4 when acting and bootstrapping, as the paper preset.
+                        c.sampler.steps = c.sampler.steps.div_ceil(2);
+                        c.sampler.particles_eval = 8;
+                        c.qvpo.train_samples = c.qvpo.train_samples.min(16);
+                    }
                     Algo::MaxEntDp => {
                         // One sample when acting and bootstrapping, as the paper preset.
                         c.sampler.steps = c.sampler.steps.div_ceil(2);

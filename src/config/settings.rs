@@ -17,7 +17,7 @@ use crate::policies::flow_sampler::OdeMethod;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrainConfig {
-    /// Algorithm (rfm, qne, dqs, qsm, sac). Default: rfm.
+    /// Algorithm (rfm, qne, maxentdp, dqs, qsm, qvpo, sac). Default: rfm.
     pub algo: Algo,
     /// Run length, replay, evaluation and checkpoint cadence.
     pub schedule: ScheduleConfig,
@@ -35,6 +35,10 @@ pub struct TrainConfig {
     /// written before maxentdp existed: the defaults.
     #[serde(default)]
     pub maxentdp: MaxEntDpConfig,
+    /// QVPO's Q-weighted denoising loss (used by qvpo only). Absent in run records written
+    /// before qvpo existed: the defaults.
+    #[serde(default)]
+    pub qvpo: QvpoConfig,
 }
 
 /// Run length and cadence.
@@ -108,15 +112,17 @@ pub struct SamplerConfig {
     pub steps: usize,
     /// Flow time window `[t_min, 1 − t_min]`. Default 0.01.
     pub t_min: f64,
-    /// Particles per state when acting (one drawn by softmax(Q/λ)). Default 32.
+    /// Particles per state when acting (one drawn by softmax(Q/λ); qvpo: the argmax Q).
+    /// Default 32.
     pub particles_act: usize,
-    /// Particles per state for the update's on-policy endpoints and next actions. Default 32.
+    /// Particles per state for the update's on-policy endpoints and next actions (qvpo: the
+    /// next action's candidates, `target_sample`). Default 32.
     pub particles_train: usize,
     /// Particles per state in evaluation (argmax Q). Default 32.
     pub particles_eval: usize,
     /// ODE integrator of the flow policy. Default Euler.
     pub integrator: OdeMethod,
-    /// Sampler of the VP diffusion policy (qne). Default DDIM.
+    /// Sampler of the VP diffusion policy (qne, maxentdp, qvpo). Default DDIM.
     pub diffusion: DiffusionMethod,
 }
 
@@ -179,7 +185,45 @@ impl Default for MaxEntDpConfig {
         MaxEntDpConfig {
             log_prob_samples: 50,
             log_prob_steps: 20,
-            denoiser_clip: (1.0f64 - 1e-4).atanh(),
+            denoiser_clip: action_box_latent(),
+        }
+    }
+}
+
+/// `artanh(1 − 1e-4)` ≈ 4.952: the latent of the action box `[−1, 1]` with the buffer
+/// proposal's margin, where maxentdp and qvpo clip the denoised latent (the authors clip the
+/// denoised action to the box).
+pub fn action_box_latent() -> f64 {
+    (1.0f64 - 1e-4).atanh()
+}
+
+/// QVPO's actor update (`[RFM:Eq.qvpo-weighted-loss]`; authors' `src/agent/qvpo.py`,
+/// `configs/default.yaml: qvpo`). Its other sample counts are the sampler's:
+/// `particles_act` = `behavior_sample`, `particles_train` = `target_sample` (the next
+/// action's candidates), `particles_eval` = `eval_sample`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QvpoConfig {
+    /// Policy samples per state in the actor update; the best by Q is the state's training
+    /// action, their mean Q its baseline V. At least 2. Default 64 (`qvpo.train_sample`).
+    pub train_samples: usize,
+    /// Entropy coefficient α: each uniform action's weight is α times its state's Q-weight;
+    /// 0 adds none. Default 0.02 (`qvpo.entropy_alpha`).
+    pub entropy_alpha: f64,
+    /// Uniform actions per state. Default 10 (`qvpo.entropy_samples`).
+    pub entropy_samples: usize,
+    /// Clip of the denoised latent in the sampler (as `maxentdp.denoiser_clip`); 0 disables.
+    /// Default `artanh(1 − 1e-4)` ≈ 4.952 (the authors clip `x_recon` to `[−1, 1]`).
+    pub denoiser_clip: f64,
+}
+
+impl Default for QvpoConfig {
+    fn default() -> Self {
+        QvpoConfig {
+            train_samples: 64,
+            entropy_alpha: 0.02,
+            entropy_samples: 10,
+            denoiser_clip: action_box_latent(),
         }
     }
 }
@@ -275,6 +319,7 @@ impl Default for TrainConfig {
             estimator: EstimatorConfig::default(),
             sac: SacConfig::default(),
             maxentdp: MaxEntDpConfig::default(),
+            qvpo: QvpoConfig::default(),
         }
     }
 }

@@ -234,6 +234,34 @@ impl GenerativePolicy {
         t: &[f64],
         target: ArrayView2<T>,
     ) -> (Var, Vec<Var>) {
+        self.weighted_regression_loss(tape, params, obs, x_t, t, target, None)
+    }
+
+    /// As [`GenerativePolicy::regression_loss`] with a non-negative weight `ω_b` per row:
+    /// `mean_b ω_b w(t_b) ‖net(s_b, x_b, t_b) − target_b‖² / d` (QVPO's Q-weighted denoising
+    /// loss when the target is the noise ε, `[RFM:Eq.qvpo-weighted-loss]`). `None`: all 1.
+    ///
+    /// # Panics
+    /// If `row_weights` has another length than the batch, or a negative or non-finite entry.
+    #[track_caller]
+    #[allow(clippy::too_many_arguments)]
+    pub fn weighted_regression_loss<T: Scalar>(
+        &self,
+        tape: &mut Tape<T>,
+        params: &Params<T>,
+        obs: ArrayView2<T>,
+        x_t: ArrayView2<T>,
+        t: &[f64],
+        target: ArrayView2<T>,
+        row_weights: Option<&[f64]>,
+    ) -> (Var, Vec<Var>) {
+        if let Some(w) = row_weights {
+            assert_eq!(w.len(), obs.nrows(), "one row weight per row");
+            assert!(
+                w.iter().all(|v| v.is_finite() && *v >= 0.0),
+                "row weights must be finite and non-negative"
+            );
+        }
         let ids = &self.net.ids;
         let vars: Vec<Var> = params
             .values()
@@ -266,10 +294,13 @@ impl GenerativePolicy {
         let out = tape.affine(h, v(ids.w_out), v(ids.b_out));
         let y = tape.constant_view(target);
         let diff = tape.sub(out, y);
-        let weighted = if matches!(self.kind, GenerativeKind::VeScore(_)) {
+        let weighted = if matches!(self.kind, GenerativeKind::VeScore(_)) || row_weights.is_some() {
             let d = self.net.shape.action_dim;
-            let w =
-                Array2::from_shape_fn((b, d), |(r, _)| T::from_f64(self.loss_weight(t[r]).sqrt()));
+            let row = |r: usize| row_weights.map_or(1.0, |w| w[r]);
+            // [RFM:Eq.qvpo-weighted-loss] L = (1/R) Σ_r ω_r ‖ε̂_θ(x_r, t_r | s_r) − ε_r‖²/d
+            let w = Array2::from_shape_fn((b, d), |(r, _)| {
+                T::from_f64((row(r) * self.loss_weight(t[r])).sqrt())
+            });
             let w = tape.constant(w);
             tape.mul(diff, w)
         } else {

@@ -5,6 +5,7 @@ use rand::Rng;
 use super::agent::Agent;
 use super::entropy_backup::EntropyBackup;
 use super::generative_agent::{GenerativeAgent, ParticleSettings, TargetSource};
+use super::qvpo_agent::{QvpoAgent, QvpoSettings};
 use super::sac_agent::SacAgent;
 use crate::Scalar;
 use crate::config::algo::Algo;
@@ -61,6 +62,7 @@ pub fn build_agent<T: Scalar, R: Rng + ?Sized>(
     match build(config, obs_dim, action_dim, rng) {
         Built::Sac(a) => a,
         Built::Generative(a) => a,
+        Built::Qvpo(a) => a,
     }
 }
 
@@ -70,6 +72,8 @@ pub enum Built<T: Scalar> {
     Sac(Box<SacAgent<T>>),
     /// rfm, qne, maxentdp, dqs, qsm.
     Generative(Box<GenerativeAgent<T>>),
+    /// qvpo.
+    Qvpo(Box<QvpoAgent<T>>),
 }
 
 /// As [`build_agent`], returning the concrete agent.
@@ -112,7 +116,7 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
     let p = &config.sampler;
     let kind = match config.algo {
         Algo::Rfm => GenerativeKind::Flow(p.integrator),
-        Algo::Qne | Algo::MaxEntDp => GenerativeKind::VpEpsilon(p.diffusion),
+        Algo::Qne | Algo::MaxEntDp | Algo::Qvpo => GenerativeKind::VpEpsilon(p.diffusion),
         Algo::Dqs | Algo::Qsm => GenerativeKind::VeScore(p.diffusion),
         Algo::Sac => unreachable!("handled above"),
     };
@@ -129,9 +133,28 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
         net,
         steps: p.steps,
         t_min: p.t_min,
-        denoiser_clip: (config.algo == Algo::MaxEntDp && config.maxentdp.denoiser_clip > 0.0)
-            .then_some(config.maxentdp.denoiser_clip),
+        denoiser_clip: match config.algo {
+            Algo::MaxEntDp => Some(config.maxentdp.denoiser_clip),
+            Algo::Qvpo => Some(config.qvpo.denoiser_clip),
+            _ => None,
+        }
+        .filter(|&c| c > 0.0),
     };
+    if config.algo == Algo::Qvpo {
+        let q = &config.qvpo;
+        let settings = QvpoSettings {
+            behavior_samples: p.particles_act,
+            target_samples: p.particles_train,
+            eval_samples: p.particles_eval,
+            train_samples: q.train_samples,
+            entropy_alpha: q.entropy_alpha,
+            entropy_samples: q.entropy_samples,
+            tau: c.tau,
+        };
+        let adam = Adam::new(AdamConfig::with_lr(a.lr), &actor);
+        let agent = QvpoAgent::new(policy, actor, adam, a.max_grad_norm, critic, settings);
+        return Built::Qvpo(Box::new(agent));
+    }
     let log_target = LogTarget {
         form: TargetForm::TanhLatent,
         temperature: p.temperature,

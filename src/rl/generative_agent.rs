@@ -11,11 +11,12 @@
 //! 6. one Adam step of the actor on the regression loss.
 
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::actor_step::{descend, noisy_points};
 use super::agent::{ActMode, Agent, UpdateMetrics};
 use super::entropy_backup::EntropyBackup;
+use super::particle_draw::ParticleDraw;
 use crate::Scalar;
 use crate::autodiff::Tape;
 use crate::checkpoint::state_io::{first_non_finite, load_adam, save_adam};
@@ -26,10 +27,8 @@ use crate::critic::twin::TwinCritic;
 use crate::estimators::{LogTarget, RfmEstimator};
 use crate::nn::Params;
 use crate::optim::Adam;
-use crate::paths::ProbabilityPath;
-use crate::policies::generative::{GenerativePolicy, SamplerScratch};
-use crate::policies::noise::fill_standard_normal;
-use crate::policies::resample::{Selection, select_particles};
+use crate::policies::generative::GenerativePolicy;
+use crate::policies::resample::Selection;
 use crate::transition::Batch;
 
 /// How the regression target is formed.
@@ -75,11 +74,7 @@ pub struct GenerativeAgent<T: Scalar> {
     pub entropy_backup: Option<EntropyBackup<T>>,
     tape: Tape<T>,
     grads: Params<T>,
-    sampler: SamplerScratch<T>,
-    latents: Array2<T>,
-    actions: Array2<T>,
-    q: Array1<T>,
-    chosen: Vec<usize>,
+    draw: ParticleDraw<T>,
     u1: Array2<T>,
     next_action: Array2<T>,
     next_latent: Array2<T>,
@@ -115,11 +110,7 @@ impl<T: Scalar> GenerativeAgent<T> {
             entropy_backup,
             tape: Tape::new(),
             grads,
-            sampler: SamplerScratch::default(),
-            latents: Array2::zeros((0, 0)),
-            actions: Array2::zeros((0, 0)),
-            q: Array1::zeros(0),
-            chosen: Vec::new(),
+            draw: ParticleDraw::default(),
             u1: Array2::zeros((0, 0)),
             next_action: Array2::zeros((0, 0)),
             next_latent: Array2::zeros((0, 0)),
@@ -141,50 +132,22 @@ impl<T: Scalar> GenerativeAgent<T> {
         latent_out: Option<ArrayViewMut2<T>>,
         action_out: Option<ArrayViewMut2<T>>,
     ) {
-        let (b, d) = (obs.nrows(), self.policy.net.shape.action_dim);
-        let n = b * particles;
-        if self.latents.dim() != (n, d) {
-            self.latents = Array2::zeros((n, d));
-            self.actions = Array2::zeros((n, d));
-            self.q = Array1::zeros(n);
-        }
-        self.policy.sample_latent(
+        self.draw.draw(
+            &self.policy,
             &self.actor,
+            &mut self.critic,
+            false,
             obs,
             particles,
+            selection,
             rng,
-            self.latents.view_mut(),
-            &mut self.sampler,
         );
-        self.actions
-            .zip_mut_with(&self.latents, |a, &u| *a = u.tanh());
-        if particles > 1 {
-            self.critic.q_min(
-                false,
-                obs,
-                self.actions.view(),
-                particles,
-                self.q.view_mut(),
-            );
-            select_particles(self.q.view(), particles, selection, rng, &mut self.chosen);
-        } else {
-            self.chosen.clear();
-            self.chosen.extend(0..b);
-        }
-        if let Some(mut out) = latent_out {
-            for (r, &c) in self.chosen.iter().enumerate() {
-                out.row_mut(r).assign(&self.latents.row(c));
-            }
-        }
-        if let Some(mut out) = action_out {
-            for (r, &c) in self.chosen.iter().enumerate() {
-                out.row_mut(r).assign(&self.actions.row(c));
-            }
-        }
+        self.draw.write_chosen(latent_out, action_out);
     }
 }
 
-fn resize<T: Scalar>(a: &mut Array2<T>, rows: usize, cols: usize) {
+/// Reallocates `a` as zeros when its shape is not `rows × cols`.
+pub(super) fn resize<T: Scalar>(a: &mut Array2<T>, rows: usize, cols: usize) {
     if a.dim() != (rows, cols) {
         *a = Array2::zeros((rows, cols));
     }
@@ -260,19 +223,8 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
         self.next_latent = next_latent;
         // 4. x_t
         let (t_min, path) = (self.policy.t_min, self.policy.path());
-        let t: Vec<f64> = (0..b)
-            .map(|_| rng.random_range(t_min..1.0 - t_min))
-            .collect();
-        resize(&mut self.eps, b, d);
-        resize(&mut self.x_t, b, d);
+        let t = noisy_points(&path, t_min, u1.view(), rng, &mut self.eps, &mut self.x_t);
         resize(&mut self.regression, b, d);
-        fill_standard_normal(rng, self.eps.view_mut());
-        for r in 0..b {
-            let c = path.coefficients(t[r]);
-            for j in 0..d {
-                self.x_t[[r, j]] = c.interpolate(u1[[r, j]], self.eps[[r, j]]);
-            }
-        }
         // 5. regression target with the updated critic
         let mut m = UpdateMetrics::nan();
         let mut tape = std::mem::take(&mut self.tape);
@@ -322,14 +274,13 @@ impl<T: Scalar> Agent<T> for GenerativeAgent<T> {
             &t,
             self.regression.view(),
         );
-        m.actor_loss = Scalar::to_f64(tape.value(loss)[[0, 0]]);
-        tape.backward(loss);
-        for (g, v) in self.grads.values_mut().iter_mut().zip(&vars) {
-            g.assign(&tape.grad(*v).expect("actor parameter has a gradient"));
-        }
-        m.actor_grad_norm = self.actor_adam.clip_and_step(
-            &mut self.actor,
+        (m.actor_loss, m.actor_grad_norm) = descend(
+            &mut tape,
+            loss,
+            &vars,
             &mut self.grads,
+            &mut self.actor_adam,
+            &mut self.actor,
             self.actor_max_grad_norm,
         );
         self.tape = tape;

@@ -35,6 +35,7 @@ pub fn tiny(algo: Algo, steps: u64) -> TrainConfig {
     ) = (2, 2, 2, 2);
     c.estimator.samples = c.estimator.samples.min(4);
     (c.maxentdp.log_prob_samples, c.maxentdp.log_prob_steps) = (2, 2);
+    c.qvpo.train_samples = 4;
     c.validate().unwrap();
     c
 }
