@@ -10,9 +10,11 @@
 //! - [`nn`], [`optim`], [`checkpoint`]: layers, optimisers, safetensors checkpoints.
 //! - [`paths`], [`estimators`]: probability paths and the RFM posterior-mean estimator family.
 //! - [`policies`], [`critic`]: flow / diffusion / Gaussian policies and the twin critics.
+//! - [`ablation`]: the estimator ablations on a trained critic (`rfm ablate`).
 //! - [`rl`]: replay, the one training loop and one file per algorithm; [`config`]: typed
 //!   settings and presets; [`run`]: the run directory (record, logs, resumable state).
 
+pub mod ablation;
 pub mod audit;
 pub mod autodiff;
 pub mod checkpoint;

@@ -39,6 +39,8 @@ enum Command {
     Sweep(cli::sweep::SweepArgs),
     /// Summarise a study: final returns, IQM with bootstrap CIs, profiles, curves.
     Report(cli::report::ReportArgs),
+    /// Measure the actor's regression-target error of every estimator member and K on a run's critic.
+    Ablate(cli::ablate::AblateArgs),
     /// The paper's toy experiments (two-moons Boltzmann sampling).
     Toy {
         #[command(subcommand)]
@@ -74,6 +76,10 @@ fn main() -> anyhow::Result<ExitCode> {
         }
         Command::Sweep(args) => cli::sweep::run(&args)?,
         Command::Report(args) => cli::report::run(&args)?,
+        Command::Ablate(args) => {
+            cli::ablate::run(&args)?;
+            true
+        }
         Command::Toy { command } => {
             cli::toy::run(&command)?;
             true

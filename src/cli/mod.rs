@@ -1,6 +1,9 @@
 //! Subcommands of the `rfm` binary, one file each, and what they show: the terminal plot,
 //! the SVG learning curves and the progress bar.
 
+pub mod ablate;
+pub mod ablate_plot;
+pub mod ablate_states;
 pub mod ascii_plot;
 pub mod audit;
 pub mod curve_svg;

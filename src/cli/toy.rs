@@ -57,7 +57,8 @@ pub struct TwoMoonsArgs {
     /// ε of the Sinkhorn divergence (squared-Euclidean cost).
     #[arg(long, default_value_t = 0.5)]
     pub sinkhorn_epsilon: f64,
-    /// Stopping tolerance of the Sinkhorn sweeps (largest potential change, cost units).
+    /// Stopping tolerance of the Sinkhorn sweeps: the plan's marginal violation ‖π1 − a‖₁ (each
+    /// OT term is then within (max C − min C) times it).
     #[arg(long, default_value_t = 1e-3)]
     pub sinkhorn_tolerance: f64,
     /// Worker threads (seed × method jobs in parallel; results do not depend on it).

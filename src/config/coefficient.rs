@@ -15,7 +15,8 @@ pub enum Pooling {
 /// The coefficient of the Stein control variate in the posterior-mean estimator (paper-notes/math-outline.md §4).
 ///
 /// In TOML: `coefficient = "eta-zero"`, `"eta-one"`, `{ fixed = 0.5 }` or
-/// `{ optimal = "per-dimension" }` / `{ optimal = "isotropic" }`.
+/// `{ optimal = "per-dimension" }` / `{ optimal = "isotropic" }`, or the cross-fitted plug-in
+/// `{ cross-fitted = "per-dimension" }` / `{ cross-fitted = "isotropic" }`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Coefficient {
@@ -27,6 +28,10 @@ pub enum Coefficient {
     Fixed(f64),
     /// The plug-in minimum-variance coefficient (ridge and clip from the estimator config).
     Optimal(Pooling),
+    /// The plug-in coefficient fitted on each half of the samples and applied to the other
+    /// half (`RFM:Eq.cross-fitted-coefficient`; paper-notes/ablations.md: the remedy for the
+    /// plug-in's fitting noise at small K). Same ridge and clip as `Optimal`.
+    CrossFitted(Pooling),
 }
 
 impl Default for Coefficient {

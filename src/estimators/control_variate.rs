@@ -18,6 +18,9 @@ pub enum ControlVariate {
     DataSpace(Vec<f64>),
     /// The plug-in minimum-variance coefficient, fitted per state on the same samples.
     Plugin(PluginCoefficient),
+    /// The plug-in coefficient cross-fitted: fitted on each half of a state's samples and
+    /// applied to the other half ([`super::cross_fit`]).
+    CrossFitted(PluginCoefficient),
 }
 
 impl ControlVariate {

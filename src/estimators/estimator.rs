@@ -10,10 +10,12 @@ use ndarray::{Array1, Array2, Array3, ArrayView1, ArrayView2, s};
 use rand::Rng;
 
 use super::control_variate::{ControlVariate, data_to_noise_coefficient};
+use super::cross_fit::CrossFitScratch;
 use super::diagnostics::Diagnostics;
 use super::expectations::{gradient_expectation, noise_expectation};
 use super::log_target::{ActionValue, LogTarget, TargetForm};
-use super::optimal::{CoefficientStructure, PluginCoefficient, PluginScratch, plugin_coefficient};
+use super::member_variance::{Members, fill_variances};
+use super::optimal::{PluginCoefficient, PluginScratch, plugin_coefficient};
 use super::reverse_sampling::{draw_noise, reverse_samples};
 use super::stein::{
     apply_noise_control_variate, data_space_estimate, noise_posterior_scores, weighted_means,
@@ -80,6 +82,7 @@ pub struct RfmEstimator<T: Scalar> {
     velocity: Array2<T>,
     f_row: Vec<T>,
     plugin: PluginScratch<T>,
+    cross_fit: CrossFitScratch<T>,
     diagnostics: Diagnostics<T>,
 }
 
@@ -114,6 +117,7 @@ impl<T: Scalar> RfmEstimator<T> {
             velocity: Array2::zeros((0, 0)),
             f_row: Vec::new(),
             plugin: PluginScratch::default(),
+            cross_fit: CrossFitScratch::default(),
             diagnostics: Diagnostics::default(),
         }
     }
@@ -306,6 +310,16 @@ impl<T: Scalar> RfmEstimator<T> {
                 );
                 data_to_noise(coeffs, x_t, self.mu_1.view(), self.mu_0.view_mut());
             }
+            ControlVariate::CrossFitted(_) => {
+                self.cross_fit.apply(
+                    self.weights.view(),
+                    self.score.view(),
+                    self.mu_ne.view(),
+                    k,
+                    self.mu_0.view_mut(),
+                );
+                noise_to_data(coeffs, x_t, self.mu_0.view(), self.mu_1.view_mut());
+            }
             _ => {
                 apply_noise_control_variate(
                     self.mu_ne.view(),
@@ -318,7 +332,22 @@ impl<T: Scalar> RfmEstimator<T> {
         }
         // [RFM:Eq.velocity-target]
         noise_to_velocity(coeffs, x_t, self.mu_0.view(), self.velocity.view_mut());
-        self.fill_variances(d);
+        fill_variances(
+            &Members {
+                samples_per_state: self.config.samples_per_state,
+                diagonal: self.config.control_variate.is_diagonal(),
+                coefficients: &self.coefficients,
+                weights: self.weights.view(),
+                noise: self.noise.view(),
+                grad_log_p: self.grad_log_p.view(),
+                score: self.score.view(),
+                mu_ne: self.mu_ne.view(),
+                mu_ge: self.mu_ge.view(),
+                mu_0: self.mu_0.view(),
+            },
+            &mut self.f_row[..3 * d],
+            &mut self.diagnostics,
+        );
         Estimate {
             mu_0: self.mu_0.view(),
             mu_1: self.mu_1.view(),
@@ -332,6 +361,19 @@ impl<T: Scalar> RfmEstimator<T> {
         let k = self.config.samples_per_state;
         let matrices = &mut self.diagnostics.coefficients;
         let d = matrices.dim().1;
+        if let ControlVariate::CrossFitted(options) = &self.config.control_variate {
+            self.cross_fit.fit(
+                options,
+                &self.coefficients,
+                self.weights.view(),
+                self.noise.view(),
+                self.score.view(),
+                k,
+                &mut self.plugin,
+                matrices.view_mut(),
+            );
+            return;
+        }
         matrices.fill(T::zero());
         for (b, c) in self.coefficients.iter().enumerate() {
             let mut m = matrices.slice_mut(s![b, .., ..]);
@@ -364,58 +406,8 @@ impl<T: Scalar> RfmEstimator<T> {
                     &mut self.plugin,
                     m,
                 ),
+                ControlVariate::CrossFitted(_) => unreachable!("fitted above"),
             }
-        }
-    }
-
-    fn fill_variances(&mut self, d: usize) {
-        let k = self.config.samples_per_state;
-        let diagonal = !matches!(
-            self.config.control_variate,
-            ControlVariate::Matrix(_)
-                | ControlVariate::Plugin(PluginCoefficient {
-                    structure: CoefficientStructure::FullMatrix,
-                    ..
-                })
-        );
-        let (f_ne, rest) = self.f_row.split_at_mut(d);
-        let (f_ge, f_ch) = rest.split_at_mut(d);
-        for (b, c) in self.coefficients.iter().enumerate() {
-            let ratio = T::from_f64(-c.beta_t / c.alpha_t);
-            let m = self.diagnostics.coefficients.slice(s![b, .., ..]);
-            let (mut v_ne, mut v_ge, mut v_ch) = (T::zero(), T::zero(), T::zero());
-            for r in b * k..(b + 1) * k {
-                let w2 = self.weights[r] * self.weights[r];
-                // Not a term (and its ∇Q may be a NaN behind a −∞ log target).
-                if w2 == T::zero() {
-                    continue;
-                }
-                for i in 0..d {
-                    f_ne[i] = self.noise[[r, i]] - self.mu_ne[[b, i]];
-                    f_ge[i] = ratio * self.grad_log_p[[r, i]] - self.mu_ge[[b, i]];
-                    let mut f = self.noise[[r, i]] - self.mu_0[[b, i]];
-                    if diagonal {
-                        if m[[i, i]] != T::zero() {
-                            f += m[[i, i]] * self.score[[r, i]];
-                        }
-                    } else {
-                        for j in 0..d {
-                            if m[[i, j]] != T::zero() {
-                                f += m[[i, j]] * self.score[[r, j]];
-                            }
-                        }
-                    }
-                    f_ch[i] = f;
-                }
-                for i in 0..d {
-                    v_ne += w2 * f_ne[i] * f_ne[i];
-                    v_ge += w2 * f_ge[i] * f_ge[i];
-                    v_ch += w2 * f_ch[i] * f_ch[i];
-                }
-            }
-            self.diagnostics.variance_noise_expectation[b] = v_ne;
-            self.diagnostics.variance_gradient_expectation[b] = v_ge;
-            self.diagnostics.variance_chosen[b] = v_ch;
         }
     }
 }

@@ -7,10 +7,12 @@
 //! (the prior methods in [`prior`]).
 
 pub mod control_variate;
+pub mod cross_fit;
 pub mod diagnostics;
 pub mod estimator;
 pub mod expectations;
 pub mod log_target;
+pub mod member_variance;
 pub mod optimal;
 pub mod prior;
 pub mod reverse_sampling;

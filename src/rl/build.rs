@@ -24,22 +24,31 @@ use crate::policies::diffusion_log_density::DiffusionLogDensity;
 use crate::policies::generative::{GenerativeKind, GenerativePolicy};
 use crate::policies::tanh_gaussian::TanhGaussianPolicy;
 
+/// The plug-in options of a pooling: fitted, ridged and clipped in data space (the authors').
+fn plugin(pooling: Pooling, ridge: f64, clip: f64) -> PluginCoefficient {
+    PluginCoefficient {
+        structure: match pooling {
+            Pooling::PerDimension => CoefficientStructure::PerDimension,
+            Pooling::Isotropic => CoefficientStructure::Isotropic,
+        },
+        ridge,
+        clip: (clip > 0.0).then_some(clip),
+        space: CoefficientSpace::Data,
+    }
+}
+
 /// The estimator's control variate for a configured coefficient. The optimal coefficient is
-/// the authors' plug-in: fitted, ridged and clipped in data space (`c`, ridge 1e-4, clip ±2).
+/// the authors' plug-in: fitted, ridged and clipped in data space (`c`, ridge 1e-4, clip ±2);
+/// the cross-fitted one uses the same options on each half of the samples.
 pub fn control_variate(coefficient: Coefficient, ridge: f64, clip: f64) -> ControlVariate {
     match coefficient {
         Coefficient::EtaZero => ControlVariate::Eta(0.0),
         Coefficient::EtaOne => ControlVariate::Eta(1.0),
         Coefficient::Fixed(eta) => ControlVariate::Eta(eta),
-        Coefficient::Optimal(pooling) => ControlVariate::Plugin(PluginCoefficient {
-            structure: match pooling {
-                Pooling::PerDimension => CoefficientStructure::PerDimension,
-                Pooling::Isotropic => CoefficientStructure::Isotropic,
-            },
-            ridge,
-            clip: (clip > 0.0).then_some(clip),
-            space: CoefficientSpace::Data,
-        }),
+        Coefficient::Optimal(pooling) => ControlVariate::Plugin(plugin(pooling, ridge, clip)),
+        Coefficient::CrossFitted(pooling) => {
+            ControlVariate::CrossFitted(plugin(pooling, ridge, clip))
+        }
     }
 }
 

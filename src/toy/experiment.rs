@@ -47,7 +47,7 @@ impl Distances {
         Distances {
             sliced_w2_squared: sliced_w2_squared(x, exact, settings.projections, rng),
             mmd2: mmd2_median(x, exact).0,
-            sinkhorn: sinkhorn_divergence(x, exact, &sinkhorn),
+            sinkhorn: sinkhorn_divergence(x, exact, &sinkhorn).value,
         }
     }
 

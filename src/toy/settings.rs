@@ -24,7 +24,8 @@ pub struct ToySettings {
     pub projections: usize,
     /// ε of the Sinkhorn divergence (squared-Euclidean cost units). Default 0.5.
     pub sinkhorn_epsilon: f64,
-    /// Stopping tolerance of the Sinkhorn sweeps (cost units). Default 1e-3.
+    /// Stopping tolerance of the Sinkhorn sweeps: the plan's marginal violation `‖π1 − a‖₁`
+    /// (each OT term is then within `(max C − min C)` times it). Default 1e-3.
     pub sinkhorn_tolerance: f64,
     /// Worker threads (seed × method jobs run in parallel). Default 2.
     pub threads: usize,

@@ -8,11 +8,17 @@
 //!
 //! `f_i ← −ε LSE_j (log b_j + (g_j − C_ij)/ε)`, `g_j ← −ε LSE_i (log a_i + (f_i − C_ij)/ε)`,
 //!
-//! until the largest change of a potential falls below the tolerance (with ε-scaling: the
-//! first sweeps use a larger ε, halved each sweep down to the target). After a `g` update the
-//! plan `π_ij = a_i b_j exp((f_i + g_j − C_ij)/ε)` has the exact column marginals, so its
-//! mass is 1 and the dual value is `OT_ε = ⟨f, a⟩ + ⟨g, b⟩`. The debiased divergence (Genevay
-//! et al. 2018; Feydy et al. 2019)
+//! with ε-scaling (the first sweeps use a larger ε, halved each sweep down to the target).
+//! After a `g` update the plan `π_ij = a_i b_j exp((f_i + g_j − C_ij)/ε)` has the exact column
+//! marginals, so its mass is 1 and the dual value is `D = ⟨f, a⟩ + ⟨g, b⟩`. Its row marginal
+//! is `(π1)_i = a_i exp((f_i − f'_i)/ε)` with `f'` the next `f` update, so the marginal
+//! violation `‖π1 − a‖₁` costs nothing extra: the sweeps stop when it is below the tolerance,
+//! and then (proofs/toy-sinkhorn.md)
+//!
+//! `0 ≤ OT_ε − D ≤ (max C − min C) · ‖π1 − a‖₁`,
+//!
+//! the bound returned as [`EntropicOt::error_bound`]. The debiased divergence (Genevay et al.
+//! 2018; Feydy et al. 2019)
 //!
 //! `S_ε(a, b) = OT_ε(a, b) − ½ OT_ε(a, a) − ½ OT_ε(b, b)`
 //!
@@ -26,9 +32,12 @@ use ndarray::{Array2, ArrayView2};
 pub struct SinkhornOptions {
     /// ε, in units of the squared-Euclidean cost. Default 0.05.
     pub epsilon: f64,
-    /// Stop when `max|Δf| + max|Δg|` of one sweep is below this (cost units). Default 1e-6.
+    /// Stop when the marginal violation `‖π1 − a‖₁` of the plan (dimensionless, the plan has
+    /// mass 1) is below this; the returned cost is then within `(max C − min C)` times it.
+    /// Default 1e-6.
     pub tolerance: f64,
-    /// Upper bound on sweeps. Default 2000.
+    /// Upper bound on sweeps at the target ε (the ε-scaling sweeps before it always run, about
+    /// `log₂(max C / ε)` of them). Default 2000.
     pub max_iterations: usize,
 }
 
@@ -45,23 +54,29 @@ impl Default for SinkhornOptions {
 /// The entropic OT value and how it was reached.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct EntropicOt {
-    /// `OT_ε` (dual value).
+    /// `OT_ε` (dual value `⟨f, a⟩ + ⟨g, b⟩`, a lower bound of the exact value).
     pub value: f64,
     /// Sweeps used.
     pub iterations: usize,
-    /// `max|Δf| + max|Δg|` of the last sweep.
-    pub last_change: f64,
+    /// The marginal violation `‖π1 − a‖₁` of the plan whose dual value is returned.
+    pub marginal_violation: f64,
+    /// `(max C − min C) · marginal_violation`: `value ≤ OT_ε ≤ value + error_bound` in exact
+    /// arithmetic (also when the sweeps stopped at `max_iterations`).
+    pub error_bound: f64,
+}
+
+/// The Sinkhorn divergence and the bound on its error.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SinkhornDivergence {
+    /// `S_ε` from the three dual values.
+    pub value: f64,
+    /// `S_ε^exact − value` lies in `[−½(b_xx + b_yy), b_xy]` with `b` the three terms'
+    /// [`EntropicOt::error_bound`]; this is `b_xy + ½(b_xx + b_yy)`, which bounds `|error|`.
+    pub error_bound: f64,
 }
 
 /// One half-sweep: `out_i = −ε LSE_j (log w_j + (other_j − C_ij)/ε)` over the rows of `cost`.
-fn soft_min(
-    cost: ArrayView2<f64>,
-    other: &[f64],
-    log_w: f64,
-    epsilon: f64,
-    out: &mut [f64],
-) -> f64 {
-    let mut change: f64 = 0.0;
+fn soft_min(cost: ArrayView2<f64>, other: &[f64], log_w: f64, epsilon: f64, out: &mut [f64]) {
     for (o, row) in out.iter_mut().zip(cost.rows()) {
         let mut max = f64::NEG_INFINITY;
         for (&c, &g) in row.iter().zip(other) {
@@ -72,11 +87,19 @@ fn soft_min(
             .zip(other)
             .map(|(&c, &g)| ((g - c) / epsilon - max).exp())
             .sum();
-        let new = -epsilon * (log_w + max + s.ln());
-        change = change.max((new - *o).abs());
-        *o = new;
+        *o = -epsilon * (log_w + max + s.ln());
     }
-    change
+}
+
+/// `‖π1 − a‖₁ = Σ_i a_i |exp((f_i − f'_i)/ε) − 1|` of the plan of `(f, g)`, with `f'` the
+/// `f` update from that `g` (uniform `a_i = 1/m`).
+fn marginal_violation(f: &[f64], next_f: &[f64], epsilon: f64) -> f64 {
+    let m = f.len() as f64;
+    f.iter()
+        .zip(next_f)
+        .map(|(&a, &b)| ((a - b) / epsilon).exp_m1().abs())
+        .sum::<f64>()
+        / m
 }
 
 /// `OT_ε` between the uniform measures on the rows of `x` and of `y`.
@@ -110,31 +133,43 @@ pub fn entropic_ot(
     });
     let cost_t = cost.t().as_standard_layout().into_owned();
     let (log_a, log_b) = (-(m as f64).ln(), -(n as f64).ln());
-    let (mut f, mut g) = (vec![0.0; m], vec![0.0; n]);
-    // ε-scaling (Kosowsky & Yuille 1994; Feydy et al. 2019): start at the largest cost and halve
-    // ε every sweep down to the target; the stopping rule only applies at the target ε
     let largest = cost.iter().copied().fold(0.0f64, f64::max);
+    let smallest = cost.iter().copied().fold(f64::INFINITY, f64::min);
+    let (mut f, mut g, mut next_f) = (vec![0.0; m], vec![0.0; n], vec![0.0; m]);
+    // ε-scaling (Kosowsky & Yuille 1994; Feydy et al. 2019): start at the largest cost and halve
+    // ε every sweep down to the target. The first sweep runs unconditionally.
     let mut epsilon = largest.max(options.epsilon);
-    let (mut iterations, mut last_change) = (0, f64::INFINITY);
-    while iterations < options.max_iterations
-        && (epsilon > options.epsilon || last_change >= options.tolerance)
-    {
-        // [TOY:Eq.sinkhorn-divergence] log-domain Sinkhorn sweep: f then g by soft-min
-        let df = soft_min(cost.view(), &g, log_b, epsilon, &mut f);
-        let dg = soft_min(cost_t.view(), &f, log_a, epsilon, &mut g);
-        last_change = df + dg;
+    soft_min(cost.view(), &g, log_b, epsilon, &mut f);
+    soft_min(cost_t.view(), &f, log_a, epsilon, &mut g);
+    let mut iterations = 1;
+    let violation = loop {
+        let next_epsilon = (0.5 * epsilon).max(options.epsilon);
+        // [TOY:Eq.sinkhorn-divergence] log-domain Sinkhorn sweep: f then g by soft-min; the
+        // f update also gives the row marginal of the current plan (exact only at the target ε)
+        soft_min(cost.view(), &g, log_b, next_epsilon, &mut next_f);
+        if epsilon == options.epsilon {
+            let violation = marginal_violation(&f, &next_f, epsilon);
+            if violation < options.tolerance || iterations >= options.max_iterations {
+                break violation;
+            }
+        }
+        epsilon = next_epsilon;
+        std::mem::swap(&mut f, &mut next_f);
+        soft_min(cost_t.view(), &f, log_a, epsilon, &mut g);
         iterations += 1;
-        epsilon = (0.5 * epsilon).max(options.epsilon);
-    }
+    };
     let value = f.iter().sum::<f64>() / m as f64 + g.iter().sum::<f64>() / n as f64;
     EntropicOt {
         value,
         iterations,
-        last_change,
+        marginal_violation: violation,
+        // [TOY:Eq.sinkhorn-error-bound] 0 ≤ OT_ε − D ≤ (max C − min C)·‖π1 − a‖₁
+        error_bound: (largest - smallest) * violation,
     }
 }
 
-/// The Sinkhorn divergence `S_ε(x, y) = OT_ε(x, y) − ½ OT_ε(x, x) − ½ OT_ε(y, y)`.
+/// The Sinkhorn divergence `S_ε(x, y) = OT_ε(x, y) − ½ OT_ε(x, x) − ½ OT_ε(y, y)` with the
+/// bound on its error.
 ///
 /// # Panics
 /// As [`entropic_ot`].
@@ -143,10 +178,13 @@ pub fn sinkhorn_divergence(
     x: ArrayView2<f64>,
     y: ArrayView2<f64>,
     options: &SinkhornOptions,
-) -> f64 {
-    let xy = entropic_ot(x, y, options).value;
-    let xx = entropic_ot(x, x, options).value;
-    let yy = entropic_ot(y, y, options).value;
-    // [TOY:Eq.sinkhorn-divergence] debiased: S_ε = OT_ε(x,y) − ½OT_ε(x,x) − ½OT_ε(y,y)
-    xy - 0.5 * xx - 0.5 * yy
+) -> SinkhornDivergence {
+    let xy = entropic_ot(x, y, options);
+    let xx = entropic_ot(x, x, options);
+    let yy = entropic_ot(y, y, options);
+    SinkhornDivergence {
+        // [TOY:Eq.sinkhorn-divergence] debiased: S_ε = OT_ε(x,y) − ½OT_ε(x,x) − ½OT_ε(y,y)
+        value: xy.value - 0.5 * xx.value - 0.5 * yy.value,
+        error_bound: xy.error_bound + 0.5 * (xx.error_bound + yy.error_bound),
+    }
 }
