@@ -4,12 +4,11 @@
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, bail};
 use clap::Args;
 use rfm::config::{Algo, Preset};
+use rfm::run::stop::StopRequest;
 use rfm::study::atomic_file::write_atomic;
 use rfm::study::cost::minutes_for;
 use rfm::study::launch::train_command;
@@ -257,10 +256,8 @@ fn local(
     runs: &[PlannedRun],
     n: usize,
 ) -> anyhow::Result<bool> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .context("installing the Ctrl-C handler")?;
+    let stop =
+        StopRequest::on_termination_signals().context("installing the SIGINT/SIGTERM handlers")?;
     eprintln!(
         "sweep {}: {} runs, {n} at a time, one log per run in <run>/train.log",
         dir.display(),

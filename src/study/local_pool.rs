@@ -1,18 +1,20 @@
 //! `rfm sweep --local N`: N `rfm train` child processes at a time, one run each, with a live
 //! summary. Runs already finished are skipped; started ones resume (see [`super::launch`]).
-//! When `stop` is raised (Ctrl-C) no new run starts, the running ones get SIGINT (so they can
-//! checkpoint) and are waited for. Children get their own process group, so a terminal's
-//! Ctrl-C reaches them only through this forwarding, once.
+//! When `stop` is raised (SIGINT from Ctrl-C, or SIGTERM from `kill`, a service manager or a
+//! scheduler) no new run starts, the running ones get the same signal (so they can checkpoint)
+//! and are waited for: a stopped sweep leaves no run behind it still training. Children get
+//! their own process group, so a terminal's Ctrl-C reaches them only through this forwarding,
+//! once.
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Child;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::launch::train_command;
 use super::run_outcome::{RunState, read_outcome};
 use super::spec::{PlannedRun, SweepSpec};
+use crate::run::stop::StopRequest;
 
 /// Counts shown in the live summary.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -84,7 +86,7 @@ pub fn run_local(
     spec: &SweepSpec,
     runs: &[PlannedRun],
     parallel: usize,
-    stop: &AtomicBool,
+    stop: &StopRequest,
     show: &mut dyn FnMut(&PoolCounts),
 ) -> std::io::Result<PoolEnd> {
     let parallel = parallel.max(1);
@@ -101,7 +103,7 @@ pub fn run_local(
     let mut last_show = Instant::now();
     show(&counts);
     loop {
-        while running.len() < parallel && !stop.load(Ordering::SeqCst) {
+        while running.len() < parallel && stop.requested().is_none() {
             let Some(run) = queue.pop() else { break };
             let child = train_command(exe, sweep_dir, spec, run)?
                 .process_group(0)
@@ -117,7 +119,7 @@ pub fn run_local(
                 if status.success() {
                     counts.done += 1;
                     durations.push(started.elapsed().as_secs_f64());
-                } else if !stop.load(Ordering::SeqCst) {
+                } else if stop.requested().is_none() {
                     counts.failed += 1;
                     failed.push(FailedRun {
                         run: run.clone(),
@@ -128,11 +130,11 @@ pub fn run_local(
                 i += 1;
             }
         }
-        if stop.load(Ordering::SeqCst) {
+        if let Some(signal) = stop.requested() {
             for (child, _, _) in &running {
                 // SAFETY: kill(2) on the pid of a child we have not yet reaped.
                 unsafe {
-                    libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+                    libc::kill(child.id() as libc::pid_t, signal);
                 }
             }
             for (child, _, _) in &mut running {
