@@ -6,14 +6,10 @@
 //! `cargo run --release --example interop_reference -- RUN/agent.safetensors out.json`
 
 use ndarray::{Array1, Array2};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rfm::checkpoint::Checkpoint;
-use rfm::checkpoint::Weights;
 use rfm::nn::critic_net::CriticScratch;
 use rfm::policies::field::{ConditionalField, VelocityField};
-use rfm::rl::build::{Built, build};
-use rfm::run::state::record_of;
+use rfm::rl::saved::generative_agent_of;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -22,17 +18,15 @@ fn main() -> anyhow::Result<()> {
         "usage: interop_reference AGENT.safetensors OUT.json"
     );
     let c = Checkpoint::read(&args[1])?;
-    let record = record_of(&c)?;
+    let (record, agent) = generative_agent_of(&c)?;
     let spec = record.task.spec();
     let (o, d) = (spec.obs_dim(), spec.action_dim());
-    let Built::Generative(mut agent) =
-        build::<f32, _>(&record.config, o, d, &mut ChaCha8Rng::seed_from_u64(0))
-    else {
+    let Some(agent) = agent else {
         anyhow::bail!(
-            "the example reproduces a flow/diffusion agent (rfm, qne, dqs, qsm), not sac"
+            "the example reproduces a flow/diffusion agent (rfm, qne, dqs, qsm), not {}",
+            record.config.algo
         );
     };
-    agent.load_weights(&c)?;
     let n = 5;
     let obs = Array2::from_shape_fn((n, o), |(i, j)| {
         (0.7 * i as f32 + 0.3 * j as f32 + 0.1).sin()

@@ -13,14 +13,13 @@ use rand_chacha::ChaCha8Rng;
 use rfm::ablation::measure::{Estimation, TwinCriticStates, measure};
 use rfm::ablation::{AblationSettings, Problem, Summary};
 use rfm::autodiff::Tape;
-use rfm::checkpoint::describe::Content;
-use rfm::checkpoint::{Checkpoint, Persist, Weights};
+use rfm::checkpoint::Checkpoint;
 use rfm::config::{Coefficient, Pooling};
 use rfm::estimators::ControlVariate;
 use rfm::policies::resample::Selection;
-use rfm::rl::build::{Built, build, control_variate};
+use rfm::rl::build::control_variate;
 use rfm::rl::generative_agent::TargetSource;
-use rfm::run::state::record_of;
+use rfm::rl::saved::generative_agent_of;
 use rfm::run::threads::resolve_threads;
 use rfm::study::atomic_file::write_atomic;
 use serde::Serialize;
@@ -106,22 +105,15 @@ pub fn run(args: &AblateArgs) -> anyhow::Result<()> {
         .num_threads(threads)
         .build_global();
     let c = Checkpoint::read(&args.checkpoint)?;
-    let record = record_of(&c)?;
-    let spec = record.task.spec();
-    let (o, d) = (spec.obs_dim(), spec.action_dim());
-    let Built::Generative(mut agent) =
-        build::<f32, _>(&record.config, o, d, &mut ChaCha8Rng::seed_from_u64(0))
-    else {
+    let (record, agent) = generative_agent_of(&c)?;
+    let d = record.task.spec().action_dim();
+    let Some(mut agent) = agent else {
         bail!(
             "{}: algorithm {} has no generative policy to ablate (use rfm, qne, maxentdp or dqs)",
             args.checkpoint.display(),
             record.config.algo
         );
     };
-    match Content::of(&c) {
-        Some(Content::Weights) => agent.load_weights(&c)?,
-        _ => agent.load(&c)?,
-    }
     let TargetSource::Estimator(estimator) = &agent.target else {
         bail!(
             "{}: algorithm {} regresses on the score at the point itself, not on the estimator",

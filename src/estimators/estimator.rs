@@ -6,16 +6,17 @@
 //! and the velocity target `α̇_t μ̂_1 + β̇_t μ̂_0`. Buffers live in [`RfmEstimator`] and are
 //! only reallocated when `B`, `K` or `d` change, so steady-state calls do not allocate.
 
-use ndarray::{Array1, Array2, Array3, ArrayView1, ArrayView2, s};
+use ndarray::{Array1, Array2, Array3, ArrayView1, ArrayView2};
 use rand::Rng;
 
-use super::control_variate::{ControlVariate, data_to_noise_coefficient};
+use super::coefficient_matrices::{MemberInputs, fill_coefficient_matrices};
+use super::control_variate::ControlVariate;
 use super::cross_fit::CrossFitScratch;
 use super::diagnostics::Diagnostics;
 use super::expectations::{gradient_expectation, noise_expectation};
 use super::log_target::{ActionValue, LogTarget, TargetForm};
 use super::member_variance::{Members, fill_variances};
-use super::optimal::{PluginCoefficient, PluginScratch, plugin_coefficient};
+use super::optimal::{PluginCoefficient, PluginScratch};
 use super::reverse_sampling::{draw_noise, reverse_samples};
 use super::stein::{
     apply_noise_control_variate, data_space_estimate, noise_posterior_scores, weighted_means,
@@ -294,7 +295,21 @@ impl<T: Scalar> RfmEstimator<T> {
             self.mean_score.view_mut(),
         );
 
-        self.fill_coefficients();
+        fill_coefficient_matrices(
+            &self.config.control_variate,
+            &MemberInputs {
+                samples_per_state: k,
+                coefficients: &self.coefficients,
+                weights: self.weights.view(),
+                noise: self.noise.view(),
+                score: self.score.view(),
+                mu_ne: self.mu_ne.view(),
+                mean_score: self.mean_score.view(),
+            },
+            &mut self.plugin,
+            &mut self.cross_fit,
+            self.diagnostics.coefficients.view_mut(),
+        );
         let coeffs = &self.coefficients;
         match &self.config.control_variate {
             ControlVariate::DataSpace(c) => {
@@ -353,61 +368,6 @@ impl<T: Scalar> RfmEstimator<T> {
             mu_1: self.mu_1.view(),
             velocity: self.velocity.view(),
             diagnostics: &self.diagnostics,
-        }
-    }
-
-    #[track_caller]
-    fn fill_coefficients(&mut self) {
-        let k = self.config.samples_per_state;
-        let matrices = &mut self.diagnostics.coefficients;
-        let d = matrices.dim().1;
-        if let ControlVariate::CrossFitted(options) = &self.config.control_variate {
-            self.cross_fit.fit(
-                options,
-                &self.coefficients,
-                self.weights.view(),
-                self.noise.view(),
-                self.score.view(),
-                k,
-                &mut self.plugin,
-                matrices.view_mut(),
-            );
-            return;
-        }
-        matrices.fill(T::zero());
-        for (b, c) in self.coefficients.iter().enumerate() {
-            let mut m = matrices.slice_mut(s![b, .., ..]);
-            match &self.config.control_variate {
-                ControlVariate::Eta(eta) => m.diag_mut().fill(T::from_f64(*eta)),
-                ControlVariate::PerDimension(lambda) => {
-                    assert_eq!(lambda.len(), d, "Λ needs one entry per dimension");
-                    for (mj, &l) in m.diag_mut().iter_mut().zip(lambda) {
-                        *mj = T::from_f64(l);
-                    }
-                }
-                ControlVariate::Matrix(full) => {
-                    assert_eq!(full.dim(), (d, d), "M must be d×d");
-                    m.zip_mut_with(full, |mj, &v| *mj = T::from_f64(v));
-                }
-                ControlVariate::DataSpace(cs) => {
-                    assert_eq!(cs.len(), d, "c needs one entry per dimension");
-                    for (mj, &cj) in m.diag_mut().iter_mut().zip(cs) {
-                        *mj = T::from_f64(data_to_noise_coefficient(cj, c.alpha_t, c.beta_t));
-                    }
-                }
-                ControlVariate::Plugin(options) => plugin_coefficient(
-                    options,
-                    c,
-                    self.weights.slice(s![b * k..(b + 1) * k]),
-                    self.noise.slice(s![b * k..(b + 1) * k, ..]),
-                    self.score.slice(s![b * k..(b + 1) * k, ..]),
-                    self.mu_ne.row(b),
-                    self.mean_score.row(b),
-                    &mut self.plugin,
-                    m,
-                ),
-                ControlVariate::CrossFitted(_) => unreachable!("fitted above"),
-            }
         }
     }
 }

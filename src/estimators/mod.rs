@@ -6,6 +6,7 @@
 //! functions so that tests and the audit can compare them against independent code paths
 //! (the prior methods in [`prior`]).
 
+pub mod coefficient_matrices;
 pub mod control_variate;
 pub mod cross_fit;
 pub mod diagnostics;

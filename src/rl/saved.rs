@@ -7,9 +7,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::agent::Agent;
-use super::build::build_agent;
+use super::build::{Built, build, build_agent};
+use super::generative_agent::GenerativeAgent;
 use crate::checkpoint::describe::Content;
-use crate::checkpoint::{Checkpoint, CheckpointError};
+use crate::checkpoint::{Checkpoint, CheckpointError, Persist, Weights};
 use crate::run::record::RunRecord;
 use crate::run::state::record_of;
 
@@ -96,4 +97,31 @@ pub fn saved_agent_of(
         record,
         checkpoint: c,
     })
+}
+
+/// The flow/diffusion agent (rfm, qne, maxentdp, dqs, qsm) that a checkpoint holds, as its
+/// concrete type (for tools that read its policy and estimator), loaded from the full state or
+/// from the weights as the file declares; `None` beside the record for another algorithm.
+///
+/// # Errors
+/// A bad record, or a tensor missing, mis-shaped or non-finite.
+pub fn generative_agent_of(
+    c: &Checkpoint,
+) -> Result<(RunRecord, Option<Box<GenerativeAgent<f32>>>), CheckpointError> {
+    let record = record_of(c)?;
+    let spec = record.task.spec();
+    let built = build::<f32, _>(
+        &record.config,
+        spec.obs_dim(),
+        spec.action_dim(),
+        &mut ChaCha8Rng::seed_from_u64(0),
+    );
+    let Built::Generative(mut agent) = built else {
+        return Ok((record, None));
+    };
+    match Content::of(c) {
+        Some(Content::Weights) => agent.load_weights(c)?,
+        _ => agent.load(c)?,
+    }
+    Ok((record, Some(agent)))
 }

@@ -61,8 +61,8 @@ use rapier3d::prelude::*;
 
 use crate::env::{Reward, Task};
 use crate::planar::free_acceleration;
-use crate::render::scene::{Camera, Rgb, Scene};
-use crate::spec::{EnvSpec, ObservationField};
+use crate::render::scene::Scene;
+use crate::spec::EnvSpec;
 use crate::state::{PhysicsState, StateError};
 use crate::world::World;
 
@@ -70,72 +70,10 @@ use super::finger_model::{
     AXIS, GEAR, HARD_TARGET_RADIUS, Handles, JOINT_LIMIT, LIMIT, SPIN_VELOCITY, SPINNER_ANCHOR,
     SUBSTEPS, TARGET_ORBIT, TIP, TOUCH_SITES, TOUCH_SIZE, build,
 };
+pub use super::finger_spec::{SPIN_SPEC, TURN_HARD_SPEC};
 
-const SPIN_OBS: &[ObservationField] = &[
-    ObservationField {
-        name: "position",
-        size: 4,
-    },
-    ObservationField {
-        name: "velocity",
-        size: 3,
-    },
-    ObservationField {
-        name: "touch",
-        size: 2,
-    },
-];
-const TURN_OBS: &[ObservationField] = &[
-    ObservationField {
-        name: "position",
-        size: 4,
-    },
-    ObservationField {
-        name: "velocity",
-        size: 3,
-    },
-    ObservationField {
-        name: "touch",
-        size: 2,
-    },
-    ObservationField {
-        name: "target_position",
-        size: 2,
-    },
-    ObservationField {
-        name: "dist_to_target",
-        size: 1,
-    },
-];
-/// dm_control's joint order (qpos = qvel).
-const FINGER_JOINTS: &[&str] = &["proximal", "distal", "hinge"];
-const ACTUATORS: &[&str] = &["proximal", "distal"];
-
-/// finger-spin's specification.
-pub static SPIN_SPEC: EnvSpec = EnvSpec {
-    name: "finger-spin",
-    version: 2,
-    observation: SPIN_OBS,
-    action: ACTUATORS,
-    qpos: FINGER_JOINTS,
-    qvel: FINGER_JOINTS,
-    control_timestep: 0.02,
-    substeps: SUBSTEPS,
-    episode_length: 1000,
-};
-
-/// finger-turn_hard's specification.
-pub static TURN_HARD_SPEC: EnvSpec = EnvSpec {
-    name: "finger-turn_hard",
-    version: 2,
-    observation: TURN_OBS,
-    action: ACTUATORS,
-    qpos: FINGER_JOINTS,
-    qvel: FINGER_JOINTS,
-    control_timestep: 0.02,
-    substeps: SUBSTEPS,
-    episode_length: 1000,
-};
+#[path = "finger_picture.rs"]
+mod picture;
 
 /// Which finger task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -427,94 +365,10 @@ impl Task for Finger {
     }
 
     fn draw(&self, scene: &mut Scene) {
-        scene.camera = Camera::Side {
-            center: [0.0, 0.35],
-            half_width: 0.5,
-        };
-        scene.polygon(
-            &[
-                [-0.6, 0.0, 0.0],
-                [0.6, 0.0, 0.0],
-                [0.6, 0.0, -0.1],
-                [-0.6, 0.0, -0.1],
-            ],
-            Rgb::GROUND,
-        );
-        let b = &self.world.bodies;
-        let at = |h: RigidBodyHandle, p: Vector| (b[h].position() * p).to_array();
-        let s = self.h.spinner;
-        let z = Vector::new(0.0, 0.0, 0.09);
-        let x = Vector::new(0.02, 0.0, 0.0);
-        scene.capsule(at(s, x - z), at(s, x + z), 0.04, Rgb::SELF);
-        scene.capsule(at(s, -x - z), at(s, -x + z), 0.04, Rgb::SELF);
-        scene.sphere(at(s, Vector::ZERO), 0.02, Rgb::DECORATION);
-        if self.variant == FingerVariant::TurnHard {
-            scene.sphere(at(s, TIP), 0.02, Rgb::TARGET);
-            let t = [self.target[0], -0.05, self.target[1]];
-            scene.sphere(t, self.target_radius, Rgb::TARGET);
-        }
-        let (p, d) = (self.h.proximal, self.h.distal);
-        scene.capsule(
-            at(p, Vector::ZERO),
-            at(p, Vector::new(0.17, 0.0, 0.0)),
-            0.03,
-            Rgb::SELF,
-        );
-        scene.sphere(at(p, Vector::ZERO), 0.034, Rgb::DECORATION);
-        scene.capsule(
-            at(d, Vector::ZERO),
-            at(d, Vector::new(0.16, 0.0, 0.0)),
-            0.028,
-            Rgb::SELF,
-        );
-        let tip = (Vector::new(0.13, 0.0, 0.0), Vector::new(0.161, 0.0, 0.0));
-        scene.capsule(at(d, tip.0), at(d, tip.1), 0.03, Rgb::EFFECTOR);
+        picture::draw(self, scene);
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The soft limits' reference inverse inertia at q = 0 is MuJoCo's `dof_invweight0` of
-    /// the proximal and distal joints (78.965, 539.232; dm_control 1.0.34 / MuJoCo 3.3.6):
-    /// the same masses and inertias in f32, 1e-4 relative (see cheetah's test).
-    #[test]
-    fn inv_weight0_is_mujocos_dof_invweight0() {
-        let f = Finger::new(FingerVariant::Spin);
-        for (ours, mj) in f.inv_weight0().into_iter().zip([78.965_05, 539.231_6]) {
-            let rel = (f64::from(ours) - mj).abs() / mj;
-            assert!(rel < 1e-4, "{ours} vs MuJoCo's {mj}");
-        }
-    }
-
-    /// Released at ω0 = −20 rad/s with no contact, finger-spin's spinner obeys
-    /// I ω̇ = −(f·sign ω + c ω) with dry friction f = 0.1 N·m and damping c = 0.03 N·m·s, so
-    /// |ω(t)| = (|ω0| + f/c) e^{−c t / I} − f/c. Semi-implicit Euler's error over 0.2 s is of
-    /// order (c/I)·dt ≈ 2 % per unit of c t / I ≈ 0.5, i.e. about 1 %; 3 % is allowed.
-    #[test]
-    fn spinner_coasts_down_at_friction_and_damping_rate() {
-        let mut f = Finger::new(FingerVariant::Spin);
-        // Finger folded away from the spinner, spinner released at −20 rad/s.
-        f.set_joints([-1.5, 0.0, 0.0], [0.0, 0.0, -20.0]);
-        assert!(!f.in_collision());
-        f.advance(&[0.0, 0.0]);
-        assert_eq!(f.reward().total, 1.0, "spinning at ≈ −20 rad/s is rewarded");
-        // Inertia about the hinge axis (y) from rapier's mass properties.
-        let mp = f.world.bodies[f.h.spinner].mass_properties().local_mprops;
-        let inertia = f64::from(mp.reconstruct_inertia_matrix().y_axis.y);
-        assert!((0.01..0.02).contains(&inertia), "I = {inertia}");
-        let w1 = f64::from(f.velocities()[2]).abs();
-        for _ in 0..10 {
-            f.advance(&[0.0, 0.0]);
-        }
-        // Ten more control steps: t = 0.2 s after the first reading.
-        let (fr, c, t) = (0.1, 0.03, 0.2);
-        let expected = (w1 + fr / c) * (-c * t / inertia).exp() - fr / c;
-        let got = f64::from(f.velocities()[2]).abs();
-        assert!(
-            (got - expected).abs() < 0.03 * expected,
-            "|ω| {got} vs {expected}"
-        );
-    }
-}
+#[path = "finger_tests.rs"]
+mod tests;

@@ -66,15 +66,18 @@ use rapier3d::glamx::{DQuat, DVec3};
 use crate::articulated::{Kinematics, Tree, TreeState, Workspace};
 use crate::env::{Reward, Task};
 use crate::fluid::{Fluid, InertiaBox};
-use crate::render::scene::{Camera, Rgb, Scene};
-use crate::spec::{EnvSpec, ObservationField};
+use crate::render::scene::Scene;
+use crate::spec::EnvSpec;
 use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{Sigmoid, tolerance};
 
 use super::fish_model::build;
+pub use super::fish_spec::{SUBSTEPS, SWIM_SPEC, UPRIGHT_SPEC};
+
+#[path = "fish_picture.rs"]
+mod picture;
 
 const PHYSICS_DT: f64 = 0.004;
-const SUBSTEPS: usize = 10;
 /// dm_control's medium: `<option density="5000"/>`, viscosity 0.
 pub const FLUID: Fluid = Fluid {
     density: 5000.0,
@@ -99,106 +102,6 @@ pub const JOINTS: [&str; 7] = [
     "finleft_roll",
     "finleft_pitch",
 ];
-
-/// dm_control's qpos names: the free root (origin, quaternion w x y z), then [`JOINTS`].
-const FISH_QPOS: &[&str] = &[
-    "root_x",
-    "root_y",
-    "root_z",
-    "root_qw",
-    "root_qx",
-    "root_qy",
-    "root_qz",
-    "tail1",
-    "tail_twist",
-    "tail2",
-    "finright_roll",
-    "finright_pitch",
-    "finleft_roll",
-    "finleft_pitch",
-];
-/// dm_control's qvel names: root linear velocity (world), angular velocity (body), hinges.
-const FISH_QVEL: &[&str] = &[
-    "root_vx",
-    "root_vy",
-    "root_vz",
-    "root_wx",
-    "root_wy",
-    "root_wz",
-    "tail1",
-    "tail_twist",
-    "tail2",
-    "finright_roll",
-    "finright_pitch",
-    "finleft_roll",
-    "finleft_pitch",
-];
-
-const UPRIGHT_OBS: &[ObservationField] = &[
-    ObservationField {
-        name: "joint_angles",
-        size: 7,
-    },
-    ObservationField {
-        name: "upright",
-        size: 1,
-    },
-    ObservationField {
-        name: "velocity",
-        size: 13,
-    },
-];
-const SWIM_OBS: &[ObservationField] = &[
-    ObservationField {
-        name: "joint_angles",
-        size: 7,
-    },
-    ObservationField {
-        name: "upright",
-        size: 1,
-    },
-    ObservationField {
-        name: "target",
-        size: 3,
-    },
-    ObservationField {
-        name: "velocity",
-        size: 13,
-    },
-];
-const ACTUATORS: &[&str] = &[
-    "tail",
-    "tail_twist",
-    "fins_flap",
-    "finleft_pitch",
-    "finright_pitch",
-];
-
-/// fish-upright's specification.
-pub static UPRIGHT_SPEC: EnvSpec = EnvSpec {
-    name: "fish-upright",
-    version: 1,
-    observation: UPRIGHT_OBS,
-    action: ACTUATORS,
-    qpos: FISH_QPOS,
-    qvel: FISH_QVEL,
-    control_timestep: 0.04,
-    substeps: SUBSTEPS,
-    episode_length: 1000,
-};
-
-/// fish-swim's specification.
-pub static SWIM_SPEC: EnvSpec = EnvSpec {
-    name: "fish-swim",
-    version: 1,
-    observation: SWIM_OBS,
-    action: ACTUATORS,
-    qpos: FISH_QPOS,
-    qvel: FISH_QVEL,
-    control_timestep: 0.04,
-    substeps: SUBSTEPS,
-    episode_length: 1000,
-};
 
 /// Which fish task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -448,84 +351,6 @@ impl Task for Fish {
     }
 
     fn draw(&self, scene: &mut Scene) {
-        scene.camera = Camera::Perspective {
-            eye: [0.0, -0.75, 0.55],
-            target: [0.0, 0.0, 0.12],
-            up: [0.0, 0.0, 1.0],
-            fovy: 50.0,
-        };
-        scene.polygon(
-            &[
-                [-0.6, -0.6, 0.0],
-                [0.6, -0.6, 0.0],
-                [0.6, 0.6, 0.0],
-                [-0.6, 0.6, 0.0],
-            ],
-            Rgb::GROUND,
-        );
-        if self.variant == FishVariant::Swim {
-            scene.sphere(self.target.as_vec3().to_array(), 0.04, Rgb::TARGET);
-        }
-        let k = &self.kin;
-        let ell = |scene: &mut Scene, b: usize, c: DVec3, r: DVec3, color: Rgb| {
-            let rot = k.rot[b];
-            let axes = [
-                rot * (r.x * DVec3::X),
-                rot * (r.y * DVec3::Y),
-                rot * (r.z * DVec3::Z),
-            ];
-            let center = (k.pos[b] + rot * c).as_vec3().to_array();
-            scene.ellipsoid(center, axes.map(|a| a.as_vec3().to_array()), color);
-        };
-        ell(
-            scene,
-            0,
-            DVec3::ZERO,
-            DVec3::new(0.01, 0.08, 0.04),
-            Rgb::SELF,
-        );
-        ell(
-            scene,
-            0,
-            DVec3::new(0.0, -0.03, 0.03),
-            DVec3::new(0.001, 0.03, 0.015),
-            Rgb::EFFECTOR,
-        );
-        ell(
-            scene,
-            1,
-            DVec3::ZERO,
-            DVec3::new(0.001, 0.008, 0.016),
-            Rgb::SELF,
-        );
-        ell(
-            scene,
-            2,
-            DVec3::ZERO,
-            DVec3::new(0.001, 0.018, 0.035),
-            Rgb::SELF,
-        );
-        ell(
-            scene,
-            3,
-            DVec3::new(0.015, 0.0, 0.0),
-            DVec3::new(0.02, 0.015, 0.001),
-            Rgb::SELF,
-        );
-        ell(
-            scene,
-            4,
-            DVec3::new(-0.015, 0.0, 0.0),
-            DVec3::new(0.02, 0.015, 0.001),
-            Rgb::SELF,
-        );
-        let at = |p: DVec3| (k.pos[0] + k.rot[0] * p).as_vec3().to_array();
-        scene.capsule(
-            at(DVec3::new(0.0, 0.079, 0.0)),
-            at(DVec3::new(0.0, 0.07, 0.0)),
-            0.005,
-            Rgb::EFFECTOR,
-        );
-        scene.sphere(at(DVec3::new(0.0, 0.055, 0.015)), 0.008, Rgb(20, 20, 20));
+        picture::draw(self, scene);
     }
 }
