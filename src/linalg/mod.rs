@@ -1,7 +1,8 @@
 //! Dense linear algebra shared by the autodiff tape and the networks' backends: the
 //! dispatching [`gemm`] and the kernels it and the fused backend (`nn::stack_fused`) use.
 //!
-//! - [`gemm`]: `C ← αAB + βC` for views of any strides; f32 products with a narrow output go to
+//! - [`gemm`]: `C ← αAB + βC` for views of any strides; products with a few rows of `A` go to
+//!   the row combinations of [`few_rows`], f32 products with a narrow output to
 //!   the dot-product kernels of [`narrow`], large f32 `C ← AB` on an AVX-512 CPU to [`packed`],
 //!   everything else to `matrixmultiply` ([`crate::Scalar::gemm_raw`]).
 //! - [`narrow`]: the one dot/axpy kernel family for products with a small dimension.
@@ -9,6 +10,7 @@
 //!   microkernels (`packed_tiles`) and their register tile and ISA ([`isa`]: AVX-512F,
 //!   AVX2+FMA, portable).
 
+mod few_rows;
 pub mod isa;
 pub mod narrow;
 pub mod packed;
@@ -21,7 +23,8 @@ use crate::Scalar;
 /// `C ← α A B + β C` for 2-D views of any strides (transposes are `.t()` views, never copies).
 ///
 /// With `β = 0` the previous content of `C` is ignored (it may hold stale or NaN values).
-/// Outputs with at most 32 columns, row-contiguous `A` and column-contiguous `B` take a
+/// Products with at most [`few_rows::FEW_ROWS`] rows of `A` (one state's forward) are row
+/// combinations of `B` ([`few_rows`]), with no packing copy. Outputs with at most 32 columns, row-contiguous `A` and column-contiguous `B` take a
 /// dot-product path that avoids matrixmultiply's packing copy of `A` (see
 /// [`narrow::narrow_gemm`]); everything else goes to `sgemm`/`dgemm`.
 ///
@@ -45,6 +48,10 @@ pub fn gemm<T: Scalar>(
         c.dim()
     );
     if m == 0 || n == 0 {
+        return;
+    }
+    if few_rows::applies(&a, &b, &c) {
+        few_rows::few_rows_gemm(alpha, a, b, beta, c);
         return;
     }
     if narrow::applies(&a, &b) {

@@ -13,7 +13,7 @@
 //! the row constant is `(Σ_rows e·W_e + b) + Σ_per-state s·W_s`, then each row adds its varying
 //! blocks. The backends agree up to that rounding (tests/nn_equivalence.rs).
 
-use ndarray::linalg::general_mat_mul;
+use crate::linalg::gemm;
 use ndarray::{Array2, ArrayView2, s};
 use rand::Rng;
 
@@ -215,7 +215,7 @@ impl BlockDense {
         let mut row = Array2::<T>::zeros((1, self.out));
         for &(input, e) in rows {
             let w = params.get(self.block(input).weight);
-            general_mat_mul(T::one(), &e, w, T::one(), &mut row);
+            gemm(T::one(), e.view(), w.view(), T::one(), row.view_mut());
         }
         row += params.get(self.bias);
         let states = per_state.first().map_or(1, |p| p.1.nrows());
@@ -225,7 +225,7 @@ impl BlockDense {
         out.assign(&row.broadcast((states, self.out)).expect("one row"));
         for &(input, x) in per_state {
             let w = params.get(self.block(input).weight);
-            general_mat_mul(T::one(), &x, w, T::one(), out);
+            gemm(T::one(), x.view(), w.view(), T::one(), out.view_mut());
         }
     }
 
@@ -245,7 +245,7 @@ impl BlockDense {
     ) {
         let mut row = Array2::<T>::zeros((1, self.out));
         let w = params.get(self.block(input).weight);
-        general_mat_mul(T::one(), &e, w, T::zero(), &mut row);
+        gemm(T::one(), e.view(), w.view(), T::zero(), row.view_mut());
         if out.dim() != c.dim() {
             *out = Array2::zeros(c.dim());
         }
@@ -276,7 +276,7 @@ impl BlockDense {
         for &(input, x) in varying {
             assert_eq!(x.nrows(), rows, "{input:?} must have B·n = {rows} rows");
             let w = params.get(self.block(input).weight);
-            general_mat_mul(T::one(), &x, w, T::one(), h);
+            gemm(T::one(), x.view(), w.view(), T::one(), h.view_mut());
         }
     }
 

@@ -21,7 +21,7 @@
 //! Tape-free GELU is [`fast_gelu::gelu`] (the rational `tanh` in f32, libm in f64); the tape's
 //! `gelu` uses libm: the backends agree within the bound of tests/nn_equivalence.rs.
 
-use ndarray::linalg::general_mat_mul;
+use crate::linalg::gemm;
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 use super::block_dense::{BlockDense, InputBlock, TapeInput};
@@ -196,12 +196,12 @@ impl Stack {
             scratch
                 .z
                 .assign(&params.get(b).broadcast((rows, width)).expect("bias"));
-            general_mat_mul(
+            gemm(
                 T::one(),
-                &scratch.h,
-                params.get(w),
+                scratch.h.view(),
+                params.get(w).view(),
                 T::one(),
-                &mut scratch.z,
+                scratch.z.view_mut(),
             );
             match layer {
                 Layer::Dense { .. } => {
@@ -214,7 +214,13 @@ impl Stack {
         let (w, b) = self.output;
         let od = out.raw_dim();
         out.assign(&params.get(b).broadcast(od).expect("bias"));
-        general_mat_mul(T::one(), &scratch.h, params.get(w), T::one(), &mut out);
+        gemm(
+            T::one(),
+            scratch.h.view(),
+            params.get(w).view(),
+            T::one(),
+            out.view_mut(),
+        );
     }
 
     /// Width of the first layer's output (the hidden width of the first trunk layer).
