@@ -1,12 +1,15 @@
-//! Keeps `paper-notes/equations.md`, the `[RFM:...]` and `[TOY:...]` tags in `src/`, the tagged
-//! test names and the proof files in sync (plain text scan, no parsing of Rust).
+//! Keeps `paper-notes/equations.md`, the `[RFM:...]` and `[TOY:...]` tags in `src/` and the
+//! `[ENV:...]` tags of the environments' physics in `envs/src/`, the tagged test names and the
+//! proof files in sync (plain text scan, no parsing of Rust).
 //!
 //! Rules:
-//! 1. The tags in `src/` and the tags of the index rows are the same set.
+//! 1. The tags in `src/` and `envs/src/` and the tags of the index rows are the same set.
 //! 2. Every code file named in a row exists and contains that row's tag.
-//! 3. Every test named in a row exists (`fn <name>(` in `tests/` or `src/`) and its name starts
-//!    with the tag in snake case (`RFM:Eq.snis-weights` → `rfm_eq_snis_weights`).
-//! 4. Every test whose name starts with `rfm_eq_`, `rfm_claim_` or `toy_eq_` is listed in some row.
+//! 3. Every test named in a row exists (`fn <name>(` in `tests/`, `src/`, `envs/tests/` or
+//!    `envs/src/`) and its name starts with the tag in snake case (`RFM:Eq.snis-weights` →
+//!    `rfm_eq_snis_weights`).
+//! 4. Every test whose name starts with `rfm_eq_`, `rfm_claim_`, `toy_eq_` or `env_eq_` is
+//!    listed in some row.
 //! 5. Every row names a proof file that exists and has the five sections.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,13 +44,17 @@ fn snake(tag: &str) -> String {
         .collect()
 }
 
-/// The tag namespaces: the paper's equations and the toy experiment's.
-const NAMESPACES: [&str; 2] = ["RFM:", "TOY:"];
+/// The tag namespaces: the paper's equations, the toy experiment's and the environments'
+/// physics (`rfm-envs`).
+const NAMESPACES: [&str; 3] = ["RFM:", "TOY:", "ENV:"];
+/// Test-name prefixes of tagged tests.
+const TEST_PREFIXES: [&str; 4] = ["rfm_eq_", "rfm_claim_", "toy_eq_", "env_eq_"];
 
-/// Tags `[RFM:...]` / `[TOY:...]` per source file.
+/// Tags `[RFM:...]` / `[TOY:...]` / `[ENV:...]` per source file.
 fn source_tags() -> BTreeMap<String, BTreeSet<String>> {
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
+    rust_files(&root().join("envs/src"), &mut files);
     let mut tags: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for f in files {
         let text = fs::read_to_string(&f).unwrap();
@@ -73,11 +80,13 @@ fn source_tags() -> BTreeMap<String, BTreeSet<String>> {
     tags
 }
 
-/// Names of functions in `tests/` and `src/` that start with `rfm_eq_` / `rfm_claim_` / `toy_eq_`.
+/// Names of functions in `tests/`, `src/`, `envs/tests/` and `envs/src/` that start with a
+/// tagged-test prefix.
 fn tagged_test_names() -> BTreeSet<String> {
     let mut files = Vec::new();
-    rust_files(&root().join("tests"), &mut files);
-    rust_files(&root().join("src"), &mut files);
+    for dir in ["tests", "src", "envs/tests", "envs/src"] {
+        rust_files(&root().join(dir), &mut files);
+    }
     let mut names = BTreeSet::new();
     for f in files {
         let text = fs::read_to_string(&f).unwrap();
@@ -86,9 +95,7 @@ fn tagged_test_names() -> BTreeSet<String> {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
-            if (name.starts_with("rfm_eq_")
-                || name.starts_with("rfm_claim_")
-                || name.starts_with("toy_eq_"))
+            if TEST_PREFIXES.iter().any(|p| name.starts_with(p))
                 && piece[name.len()..].starts_with('(')
             {
                 names.insert(name);
@@ -213,4 +220,5 @@ fn equations_index_snake_case_rule() {
         "rfm_claim_eta_zero_is_qne"
     );
     assert_eq!(snake("TOY:Eq.sliced-w2"), "toy_eq_sliced_w2");
+    assert_eq!(snake("ENV:Eq.soft-contact"), "env_eq_soft_contact");
 }

@@ -84,6 +84,9 @@ fn draw_curves<DB: DrawingBackend>(
             .configure_mesh()
             .x_desc("environment steps")
             .y_desc("evaluation return")
+            .x_labels(6)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .label_style((FONT_NAME, 11))
             .draw()?;
         for &algo in algos {

@@ -18,12 +18,14 @@ mod builder;
 mod chain;
 mod free_acceleration;
 mod geom;
+mod soft_contact;
 mod soft_limit;
 
 pub use builder::ChainBuilder;
 pub use chain::Chain;
-pub(crate) use free_acceleration::free_acceleration;
+pub(crate) use free_acceleration::{body_inv_weight, free_acceleration, free_motion};
 pub use geom::{BodyId, DofParams, Geom, Joint, Shape};
+pub use soft_contact::{ContactPoint, SoftContact};
 pub use soft_limit::SoftLimit;
 
 /// What the chain keeps about each body.

@@ -79,14 +79,28 @@ impl SoftLimit {
         if r >= 0.0 {
             return 0.0;
         }
+        let a_ref = self.reference_acceleration(r, r, v);
+        let regulariser = self.regulariser(r, inv_weight0);
+        ((a_ref - a0) / (inv_mass + regulariser)).max(0.0)
+    }
+
+    /// MuJoCo's reference acceleration a_ref = −b v − k d(r_imp) r of a constraint row at
+    /// distance `r` and velocity `v`, the impedance taken at depth `r_imp` (a contact's
+    /// friction rows have r = 0 and the impedance of their normal's depth).
+    pub fn reference_acceleration(&self, r_imp: f32, r: f32, v: f32) -> f32 {
         let [timeconst, dampratio] = self.solref;
-        let d = self.impedance(r);
         let dmax = self.solimp[1];
         let b = 2.0 / (dmax * timeconst);
-        let k = d / (dmax * dmax * timeconst * timeconst * dampratio * dampratio);
-        let a_ref = -b * v - k * r;
-        let regulariser = inv_weight0 * (1.0 - d) / d;
-        ((a_ref - a0) / (inv_mass + regulariser)).max(0.0)
+        let k = 1.0 / (dmax * dmax * timeconst * timeconst * dampratio * dampratio);
+        -b * v - k * self.impedance(r_imp) * r
+    }
+
+    /// MuJoCo's regulariser R = A₀ (1 − d)/d at depth `r` for the reference inverse inertia
+    /// `inv_weight0` (A₀: `dof_invweight0` of a limit, the bodies' `body_invweight0` of a
+    /// contact).
+    pub fn regulariser(&self, r: f32, inv_weight0: f32) -> f32 {
+        let d = self.impedance(r);
+        inv_weight0 * (1.0 - d) / d
     }
 }
 

@@ -36,13 +36,15 @@
 //! Spin lowers the spinner's damping to 0.03 (as dm_control does).
 //!
 //! ## Differences from dm_control
-//! - Contacts are rapier's (soft TGS, Coulomb friction μ = 1, max combine rule), not MuJoCo's
-//!   elliptic-cone soft contacts (solref 0.02, solimp 0 0.9 0.01); torsional and rolling friction
-//!   are absent. Only finger–spinner contacts exist: the ground plane is never reached (the
-//!   fingertip's lowest point is 2.9 cm above it) and is omitted.
-//! - The `touch` sensors sum the normal contact impulses of the last physics step divided by its
-//!   timestep, for contact points inside the sensor ellipsoid (MuJoCo sums the normal forces of
-//!   the contacts in the site volume); values agree in meaning, not to the digit.
+//! - Contacts are MuJoCo's soft contacts (solref 0.02 1, solimp 0 0.9 0.01, elliptic cone,
+//!   μ = 1) between the fingertip and the spinner's capsules, computed by
+//!   [`super::finger_contact`] and applied as an explicit force once per physics step, as
+//!   MuJoCo's Euler step applies them; rapier makes no contacts. Torsional and rolling friction
+//!   are absent (their Jacobian rows vanish for hinges about y or act on a 0.005 coefficient).
+//!   The ground plane is never reached (the fingertip's lowest point is 2.9 cm above it) and is
+//!   omitted. Contacts and limits are solved one after the other, not jointly.
+//! - The `touch` sensors sum the normal forces of the last physics step's contacts inside the
+//!   sensor ellipsoid, as MuJoCo's do.
 //! - The spinner's dry friction uses rapier's per-DoF friction (`frictions_mut`), MuJoCo's
 //!   `frictionloss` is a soft constraint; both cap the friction torque at 0.1 N·m.
 //! - Joint limits are MuJoCo's soft limits (default `solreflimit`/`solimplimit`) applied as
@@ -53,22 +55,24 @@
 //! ## Version
 //! - 1: first rapier port.
 //! - 2: MuJoCo's soft joint limits (were rapier's hard ones).
+//! - 3: MuJoCo's soft contacts between fingertip and spinner (were rapier's, which let the tip
+//!   sink under 1 mm where MuJoCo's sinks 5–7 mm and handed over about half the spin per touch).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rapier3d::parry::query;
 use rapier3d::prelude::*;
 
 use crate::env::{Reward, Task};
-use crate::planar::free_acceleration;
+use crate::planar::{body_inv_weight, free_acceleration};
 use crate::render::scene::Scene;
 use crate::spec::EnvSpec;
 use crate::state::{PhysicsState, StateError};
 use crate::world::World;
 
+use super::finger_contact::{Touch, contact_forces, in_collision, tip_gap, touch_sensors};
 use super::finger_model::{
     AXIS, GEAR, HARD_TARGET_RADIUS, Handles, JOINT_LIMIT, LIMIT, SPIN_VELOCITY, SPINNER_ANCHOR,
-    SUBSTEPS, TARGET_ORBIT, TIP, TOUCH_SITES, TOUCH_SIZE, build,
+    SUBSTEPS, TARGET_ORBIT, TIP, build,
 };
 pub use super::finger_spec::{SPIN_SPEC, TURN_HARD_SPEC};
 
@@ -96,6 +100,14 @@ pub struct Finger {
     target_radius: Real,
     /// diag(M⁻¹) of the finger's two DoFs at q = 0 (MuJoCo's `dof_invweight0`).
     inv_weight0: [Real; 2],
+    /// The distal link's plus the spinner's `body_invweight0`: a contact's regulariser scale.
+    contact_weight: Real,
+    /// The contacts of the last control step's physics steps, in order.
+    touches: Vec<Touch>,
+    /// Where the last physics step's contacts start in `touches`.
+    last_step: usize,
+    /// Whether a contact acted in any physics step of the last control step.
+    touched: bool,
 }
 
 impl Finger {
@@ -112,8 +124,21 @@ impl Finger {
             .expect("finger");
         let (_, w0) = free_acceleration(mb, &template.bodies, template.gravity, &[0.0; 2])
             .expect("the finger's mass matrix is positive definite");
+        // MuJoCo's `body_invweight0` at qpos0; the distal link's depends only on the distal
+        // angle, 0 both here and at qpos0 (the proximal's `ref` turns the whole finger).
+        let (sm, _) = template
+            .multibody_joints
+            .get(h.spinner_joint)
+            .expect("spinner");
+        let contact_weight = body_inv_weight(mb, &template.bodies, 2)
+            .and_then(|d| Some(d + body_inv_weight(sm, &template.bodies, 1)?))
+            .expect("positive definite mass matrices");
         Finger {
             inv_weight0: [w0[0], w0[1]],
+            contact_weight,
+            touches: Vec::new(),
+            last_step: 0,
+            touched: false,
             variant,
             world: template.clone(),
             pipeline: PhysicsPipeline::new(),
@@ -127,6 +152,24 @@ impl Finger {
     /// diag(M⁻¹) of the proximal and distal DoFs at q = 0 (MuJoCo's `dof_invweight0`).
     pub fn inv_weight0(&self) -> [Real; 2] {
         self.inv_weight0
+    }
+
+    /// The distal link's plus the spinner's `body_invweight0` (MuJoCo's `efc_diagApprox` of a
+    /// fingertip–spinner contact).
+    pub fn contact_weight(&self) -> Real {
+        self.contact_weight
+    }
+
+    /// Whether the fingertip and the spinner interpenetrated (a MuJoCo contact existed) at the
+    /// start of any physics step of the last control step.
+    pub fn touched(&self) -> bool {
+        self.touched
+    }
+
+    /// The fingertip–spinner contacts of every physics step of the last control step, in
+    /// order (how deep the soft contact lets the tip sink, and its force).
+    pub fn contacts(&self) -> &[Touch] {
+        &self.touches
     }
 
     /// Joint angles (proximal, distal, spinner hinge) in radians.
@@ -162,77 +205,29 @@ impl Finger {
 
     /// Normal contact force (N) at the two touch sites during the last physics step.
     fn touch(&self) -> [Real; 2] {
-        let w = &self.world;
-        let frame = w.bodies[self.h.distal].position().inverse();
-        let mut out = [0.0; 2];
-        for pair in w.narrow_phase.contact_pairs_with(self.h.fingertip) {
-            let first = pair.collider1 == self.h.fingertip;
-            let tip_collider = &w.colliders[self.h.fingertip];
-            for m in pair.solver_manifolds() {
-                for p in &m.points {
-                    if p.data.impulse <= 0.0 {
-                        continue;
-                    }
-                    let local = if first { p.local_p1 } else { p.local_p2 };
-                    let x = frame * (tip_collider.position() * local);
-                    for (site, o) in TOUCH_SITES.iter().zip(out.iter_mut()) {
-                        let u = (x - *site) / TOUCH_SIZE;
-                        if u.length_squared() <= 1.0 {
-                            *o += p.data.impulse / w.params.dt;
-                        }
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// A collider's world pose (from its body's current pose) and shape.
-    fn collider_pose(&self, h: ColliderHandle) -> (Pose, &dyn Shape) {
-        let w = &self.world;
-        let c = &w.colliders[h];
-        let parent = c.parent().expect("attached collider");
-        (
-            *w.bodies[parent].position() * *c.position_wrt_parent().expect("attached"),
-            c.shape(),
-        )
+        let distal = self.world.bodies[self.h.distal].position();
+        touch_sensors(&self.touches[self.last_step..], distal)
     }
 
     /// Signed distance (m) between the fingertip and the nearest spinner geom at the bodies'
     /// current poses: negative when they interpenetrate (MuJoCo's contact `dist`), `None` if
     /// further apart than `within` metres.
     pub fn tip_gap(&self, within: Real) -> Option<Real> {
-        let pose = |h| self.collider_pose(h);
-        let (pt, st) = pose(self.h.fingertip);
-        self.h
-            .spinner_colliders
-            .iter()
-            .filter_map(|&s| {
-                let (ps, ss) = pose(s);
-                query::contact(&pt, st, &ps, ss, within)
-                    .ok()
-                    .flatten()
-                    .map(|c| c.dist)
-            })
-            .min_by(Real::total_cmp)
+        tip_gap(&self.world, &self.h, within)
     }
 
     /// Whether any finger geom overlaps a spinner geom (poses from the bodies' current poses).
     pub fn in_collision(&self) -> bool {
-        let pose = |h| self.collider_pose(h);
-        self.h.finger_colliders.iter().any(|&f| {
-            let (pf, sf) = pose(f);
-            self.h.spinner_colliders.iter().any(|&s| {
-                let (ps, ss) = pose(s);
-                query::intersection_test(&pf, sf, &ps, ss).is_ok_and(|i| i.intersecting)
-            })
-        })
+        in_collision(&self.world, &self.h)
     }
 
     /// Puts the joints at angles `q` and rates `v` (proximal, distal, spinner hinge) from the
     /// construction-time snapshot, so no contact or limit data of earlier steps survives.
     fn set_joints(&mut self, q: [Real; 3], v: [Real; 3]) {
         self.world.clone_from(&self.template);
+        self.touches.clear();
+        self.last_step = 0;
+        self.touched = false;
         let w = &mut self.world;
         let (f, _) = w
             .multibody_joints
@@ -285,18 +280,22 @@ impl Task for Finger {
 
     fn advance(&mut self, action: &[f32]) {
         let tau = [GEAR[0] * action[0], GEAR[1] * action[1]];
+        self.touched = false;
+        self.touches.clear();
         for _ in 0..SUBSTEPS {
-            // The joints' generalized forces: actuators plus MuJoCo's soft limits.
+            // The joints' generalized forces: actuators, MuJoCo's soft contacts, then its soft
+            // limits (their a₀ includes the contact forces).
+            let contacts = contact_forces(&mut self.world, &self.h, tau, self.contact_weight);
+            let mut f = [tau[0] + contacts.finger[0], tau[1] + contacts.finger[1]];
             let (q, v) = (self.angles(), self.velocities());
             let w = &mut self.world;
-            let mut f = tau;
             if q[..2].iter().any(|a| a.abs() > LIMIT) {
                 let (mb, _) = w
                     .multibody_joints
                     .get_mut(self.h.finger_joint)
                     .expect("finger");
                 mb.forward_kinematics(&w.bodies, false);
-                if let Some((a0, inv_mass)) = free_acceleration(mb, &w.bodies, w.gravity, &tau) {
+                if let Some((a0, inv_mass)) = free_acceleration(mb, &w.bodies, w.gravity, &f) {
                     for i in 0..2 {
                         f[i] += JOINT_LIMIT.generalized_force(
                             [-LIMIT, LIMIT],
@@ -309,13 +308,17 @@ impl Task for Finger {
                     }
                 }
             }
-            for h in [self.h.proximal, self.h.distal] {
+            for h in [self.h.proximal, self.h.distal, self.h.spinner] {
                 w.bodies[h].reset_torques(false);
             }
             // Body-torque pairs: +f on the child, −f on the parent (the ground ignores it).
             w.bodies[self.h.proximal].add_torque(f[0] * AXIS - f[1] * AXIS, false);
             w.bodies[self.h.distal].add_torque(f[1] * AXIS, false);
+            w.bodies[self.h.spinner].add_torque(contacts.spinner * AXIS, false);
             w.step(&mut self.pipeline);
+            self.touched |= !contacts.touches.is_empty();
+            self.last_step = self.touches.len();
+            self.touches.extend(contacts.touches);
         }
     }
 

@@ -1,11 +1,12 @@
 //! The finger model of dm_control's `finger.xml` on rapier: a two-link finger (proximal and
-//! distal hinges) and a free spinner, each a multibody on a fixed anchor, with collision groups
-//! so that only finger–spinner contacts exist. The task (observations, reward, reset) is in
+//! distal hinges) and a free spinner, each a multibody on a fixed anchor. rapier makes no
+//! contacts (every collision group is empty): the fingertip–spinner contacts are MuJoCo's soft
+//! contacts of [`super::finger_contact`]. The task (observations, reward, reset) is in
 //! [`super::finger`].
 
 use rapier3d::prelude::*;
 
-use crate::planar::SoftLimit;
+use crate::planar::{SoftContact, SoftLimit};
 use crate::world::World;
 
 pub(super) const PHYSICS_DT: Real = 0.01;
@@ -18,7 +19,31 @@ pub(super) const LIMIT: Real = 110.0 * std::f32::consts::PI / 180.0;
 pub(super) const JOINT_LIMIT: SoftLimit = SoftLimit::MUJOCO_DEFAULT;
 pub(super) const FINGER_DAMPING: Real = 2.5;
 pub(super) const DENSITY: Real = 1000.0;
+/// Sliding friction of every finger.xml geom (MuJoCo's default `friction[0]`; a contact takes
+/// the larger of its two geoms').
 pub(super) const FRICTION: Real = 1.0;
+/// finger.xml's geom defaults: `solref=".02 1"`, `solimp="0 0.9 0.01"` (mid 0.5 and power 2
+/// are MuJoCo's defaults), friction 1, elliptic cone, `condim` 3.
+pub(super) const FINGER_CONTACT: SoftContact = SoftContact {
+    law: SoftLimit {
+        solref: [0.02, 1.0],
+        solimp: [0.0, 0.9, 0.01, 0.5, 2.0],
+    },
+    friction: FRICTION,
+};
+/// The fingertip capsule's segment in the distal frame and its radius, m.
+pub(super) const TIP_SEGMENT: [Vector; 2] =
+    [Vector::new(0.13, 0.0, 0.0), Vector::new(0.161, 0.0, 0.0)];
+pub(super) const TIP_RADIUS: Real = 0.03;
+/// The spinner capsules' (`cap1`, `cap2`) segments in the spinner frame and their radius, m.
+pub(super) const SPINNER_SEGMENTS: [[Vector; 2]; 2] = [
+    [Vector::new(0.02, 0.0, -0.09), Vector::new(0.02, 0.0, 0.09)],
+    [
+        Vector::new(-0.02, 0.0, -0.09),
+        Vector::new(-0.02, 0.0, 0.09),
+    ],
+];
+pub(super) const SPINNER_RADIUS: Real = 0.04;
 pub(super) const PROXIMAL_ANCHOR: Vector = Vector::new(-0.2, 0.0, 0.4);
 pub(super) const SPINNER_ANCHOR: Vector = Vector::new(0.2, 0.0, 0.4);
 /// Spinner tip site in the spinner frame, and the target radius about the hinge (cap1 size sum).
@@ -42,11 +67,9 @@ pub(super) struct Handles {
     pub(super) spinner_colliders: [ColliderHandle; 3],
 }
 
-pub(super) fn finger_groups() -> InteractionGroups {
-    InteractionGroups::new(Group::GROUP_1, Group::GROUP_2, InteractionTestMode::And)
-}
-pub(super) fn spinner_groups() -> InteractionGroups {
-    InteractionGroups::new(Group::GROUP_2, Group::GROUP_1, InteractionTestMode::And)
+/// No rapier contacts: the finger's contacts are [`super::finger_contact`]'s.
+fn no_contacts() -> InteractionGroups {
+    InteractionGroups::none()
 }
 
 pub(super) fn build(spinner_damping: Real) -> (World, Handles) {
@@ -63,61 +86,45 @@ pub(super) fn build(spinner_damping: Real) -> (World, Handles) {
     let capsule = |a: Vector, b: Vector, r: Real| {
         ColliderBuilder::capsule_from_endpoints(a, b, r)
             .density(DENSITY)
-            .friction(FRICTION)
-            .friction_combine_rule(CoefficientCombineRule::Max)
+            .collision_groups(no_contacts())
     };
     let cylinder_y = |half: Real, r: Real| {
         ColliderBuilder::cylinder(half, r)
             .density(DENSITY)
-            .friction(FRICTION)
-            .friction_combine_rule(CoefficientCombineRule::Max)
+            .collision_groups(no_contacts())
     };
     let c = &mut w.colliders;
-    let prox_deco = c.insert_with_parent(
-        cylinder_y(0.033, 0.034).collision_groups(finger_groups()),
-        proximal,
-        &mut w.bodies,
-    );
+    let prox_deco = c.insert_with_parent(cylinder_y(0.033, 0.034), proximal, &mut w.bodies);
     let prox_cap = c.insert_with_parent(
-        capsule(Vector::ZERO, Vector::new(0.17, 0.0, 0.0), 0.03).collision_groups(finger_groups()),
+        capsule(Vector::ZERO, Vector::new(0.17, 0.0, 0.0), 0.03),
         proximal,
         &mut w.bodies,
     );
-    // The distal capsule has contype = conaffinity = 0: mass only.
+    // The distal capsule has contype = conaffinity = 0: mass only (and no finger geom makes
+    // rapier contacts).
     c.insert_with_parent(
-        capsule(Vector::ZERO, Vector::new(0.16, 0.0, 0.0), 0.028)
-            .collision_groups(InteractionGroups::none()),
+        capsule(Vector::ZERO, Vector::new(0.16, 0.0, 0.0), 0.028),
         distal,
         &mut w.bodies,
     );
     let fingertip = c.insert_with_parent(
-        capsule(
-            Vector::new(0.13, 0.0, 0.0),
-            Vector::new(0.161, 0.0, 0.0),
-            0.03,
-        )
-        .collision_groups(finger_groups()),
+        capsule(TIP_SEGMENT[0], TIP_SEGMENT[1], TIP_RADIUS),
         distal,
         &mut w.bodies,
     );
     let spinner = w.bodies.insert(dynamic(SPINNER_ANCHOR));
-    let half_z = Vector::new(0.0, 0.0, 0.09);
-    let cap1 = Vector::new(0.02, 0.0, 0.0);
+    let [s1, s2] = SPINNER_SEGMENTS;
     let spin1 = c.insert_with_parent(
-        capsule(cap1 - half_z, cap1 + half_z, 0.04).collision_groups(spinner_groups()),
+        capsule(s1[0], s1[1], SPINNER_RADIUS),
         spinner,
         &mut w.bodies,
     );
     let spin2 = c.insert_with_parent(
-        capsule(-cap1 - half_z, -cap1 + half_z, 0.04).collision_groups(spinner_groups()),
+        capsule(s2[0], s2[1], SPINNER_RADIUS),
         spinner,
         &mut w.bodies,
     );
-    let spin_deco = c.insert_with_parent(
-        cylinder_y(0.045, 0.02).collision_groups(spinner_groups()),
-        spinner,
-        &mut w.bodies,
-    );
+    let spin_deco = c.insert_with_parent(cylinder_y(0.045, 0.02), spinner, &mut w.bodies);
 
     // Limits are soft and applied by the task ([`JOINT_LIMIT`]), not rapier's hard ones.
     let hinge = |anchor: Vector| {

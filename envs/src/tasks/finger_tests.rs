@@ -44,3 +44,13 @@ fn spinner_coasts_down_at_friction_and_damping_rate() {
         "|ω| {got} vs {expected}"
     );
 }
+
+/// The contact regulariser's scale is MuJoCo's `efc_diagApprox` of a fingertip–spinner contact,
+/// the distal link's plus the spinner's `body_invweight0` (0.416628 + 0; the spinner's centre
+/// of mass is on its hinge): 1e-4 relative, as the DoF weights above.
+#[test]
+fn contact_weight_is_mujocos_body_invweight0() {
+    let f = Finger::new(FingerVariant::Spin);
+    let (ours, mj) = (f64::from(f.contact_weight()), 0.416_627_78);
+    assert!((ours - mj).abs() < 1e-4 * mj, "{ours} vs MuJoCo's {mj}");
+}

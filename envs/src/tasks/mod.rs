@@ -4,6 +4,7 @@
 pub mod cartpole;
 pub mod cheetah;
 pub mod finger;
+pub mod finger_contact;
 mod finger_model;
 mod finger_spec;
 pub mod fish;

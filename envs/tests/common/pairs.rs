@@ -40,7 +40,8 @@ pub struct Run {
     pub mujoco_half_dt: Trajectory,
 }
 
-fn floats(v: &Value) -> Vec<f64> {
+/// A JSON array of numbers.
+pub fn floats(v: &Value) -> Vec<f64> {
     v.as_array()
         .expect("array")
         .iter()
