@@ -32,7 +32,8 @@
 //! Capsules of density 1000: torso (r 0.07, half-length 0.3), thighs (0.05, 0.225), legs
 //! (0.04, 0.25), feet (0.05, 0.1, along x). Hinges about −y, damping 0.1, armature 0.01;
 //! ranges hip [−20°, 100°], knee [−150°, 0°], ankle [−45°, 45°]. Root joints have neither.
-//! Robot geoms touch only the floor (conaffinity 0); friction max(0.7, 1) = 1. Timestep 2.5 ms,
+//! Robot geoms touch only the floor (conaffinity 0); friction 0.7 on both (walker.xml's default
+//! geom class gives the floor `friction=".7 .1 .1"` too), so MuJoCo's max rule gives 0.7. Timestep 2.5 ms,
 //! 10 integration steps per 25 ms control step, run as 2 rapier steps of 12.5 ms with 5 solver
 //! substeps each (collision detection once per rapier step, contact margin 0.15 m).
 //!
@@ -60,6 +61,8 @@
 //! - v1: first version.
 //! - v2: collision detection every 12.5 ms (5 solver substeps of 2.5 ms per rapier step) with
 //!   a 0.15 m contact margin, for speed; the integration timestep is unchanged.
+//! - v3: floor friction 0.7 (was 1.0): walker.xml's default class sets `friction=".7 .1 .1"`
+//!   for every geom, the floor included, so the max-combined coefficient is 0.7.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -113,7 +116,7 @@ const ORDER: [usize; 9] = [1, 0, 2, 3, 4, 5, 6, 7, 8];
 /// walker-walk specification.
 pub static SPEC_WALK: EnvSpec = EnvSpec {
     name: "walker-walk",
-    version: 2,
+    version: 3,
     observation: OBSERVATION,
     action: ACTION,
     qpos: WALKER_JOINTS,
@@ -179,7 +182,7 @@ impl Walker {
         // step (mass matrix, bias forces, damping, contact and limit solve).
         params.num_solver_iterations = STEPS_PER_DETECTION;
         params.normalized_prediction_distance = PREDICTION_DISTANCE;
-        b.ground(0.0, 1.0);
+        b.ground(0.0, FRICTION);
         let torso = b.body(
             None,
             Vector::new(0.0, 0.0, 1.3),
