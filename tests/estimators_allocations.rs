@@ -13,8 +13,8 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rfm::estimators::{
-    ActionValue, CoefficientStructure, ControlVariate, EstimatorConfig, LogTarget,
-    PluginCoefficient, RfmEstimator, TargetForm,
+    ActionValue, CoefficientStructure, ControlVariate, EstimatorSetup, LogTarget,
+    PluginCoefficient, Pooling, RfmEstimator, TargetForm,
 };
 use rfm::paths::LinearPath;
 
@@ -72,11 +72,11 @@ fn estimator_steady_state_calls_do_not_allocate() {
     let x_t = Array2::<f32>::from_shape_fn((b, d), |(i, j)| ((i * d + j) as f32 * 0.37).sin());
     let t: Vec<f64> = (0..b).map(|i| 0.05 + 0.9 * i as f64 / b as f64).collect();
     for structure in [
-        CoefficientStructure::PerDimension,
-        CoefficientStructure::Isotropic,
+        CoefficientStructure::Pooled(Pooling::PerDimension),
+        CoefficientStructure::Pooled(Pooling::Isotropic),
         CoefficientStructure::FullMatrix,
     ] {
-        let mut est = RfmEstimator::<f32>::new(EstimatorConfig {
+        let mut est = RfmEstimator::<f32>::new(EstimatorSetup {
             samples_per_state: k,
             target: LogTarget {
                 form: TargetForm::TanhLatent,

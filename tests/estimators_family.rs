@@ -16,7 +16,9 @@ use rfm::audit::checks_prior::boltzmann_estimator;
 use rfm::estimators::control_variate::{data_to_noise_coefficient, noise_to_data_coefficient};
 use rfm::estimators::cross_fit::half_rows;
 use rfm::estimators::optimal::{PluginScratch, plugin_coefficient};
-use rfm::estimators::{CoefficientSpace, CoefficientStructure, ControlVariate, PluginCoefficient};
+use rfm::estimators::{
+    CoefficientSpace, CoefficientStructure, ControlVariate, PluginCoefficient, Pooling,
+};
 use rfm::paths::{PathKind, ProbabilityPath};
 
 /// Per-sample quantities of one run, recomputed independently.
@@ -80,8 +82,8 @@ fn close(a: f64, b: f64, scale: f64) -> bool {
 
 fn any_structure() -> impl Strategy<Value = CoefficientStructure> {
     prop_oneof![
-        Just(CoefficientStructure::PerDimension),
-        Just(CoefficientStructure::Isotropic),
+        Just(CoefficientStructure::Pooled(Pooling::PerDimension)),
+        Just(CoefficientStructure::Pooled(Pooling::Isotropic)),
         Just(CoefficientStructure::FullMatrix),
     ]
 }
@@ -245,7 +247,7 @@ proptest! {
         path in any_path(), ridge in 0.0f64..0.1, clip in 0.05f64..3.0, data_space in any::<bool>(),
     ) {
         let options = PluginCoefficient {
-            structure: CoefficientStructure::PerDimension,
+            structure: CoefficientStructure::Pooled(Pooling::PerDimension),
             ridge,
             clip: Some(clip),
             space: if data_space { CoefficientSpace::Data } else { CoefficientSpace::Noise },

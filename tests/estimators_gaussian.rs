@@ -14,7 +14,7 @@ use rfm::audit::checks_gaussian::{
     check_gaussian_closed_form, check_optimal_variance_dominates, check_plugin_recovers_exact,
     check_zero_variance_cv,
 };
-use rfm::estimators::CoefficientStructure;
+use rfm::estimators::{CoefficientStructure, Pooling};
 
 #[test]
 fn rfm_claim_gaussian_closed_form_error_shrinks_like_inverse_sqrt_k() {
@@ -64,8 +64,8 @@ proptest! {
         path in any_path(),
     ) {
         for structure in [
-            CoefficientStructure::Isotropic,
-            CoefficientStructure::PerDimension,
+            CoefficientStructure::Pooled(Pooling::Isotropic),
+            CoefficientStructure::Pooled(Pooling::PerDimension),
             CoefficientStructure::FullMatrix,
         ] {
             let o = check_optimal_variance_dominates(&case, &path, structure);

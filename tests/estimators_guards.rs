@@ -12,8 +12,8 @@ use rand_distr::{Distribution, StandardNormal};
 use rfm::estimators::optimal::{PluginScratch, condition_limit, plugin_coefficient};
 use rfm::estimators::spd_solve::spd_solve_in_place;
 use rfm::estimators::{
-    CoefficientSpace, CoefficientStructure, ControlVariate, EstimatorConfig, LogTarget,
-    PluginCoefficient, RfmEstimator, TargetForm,
+    CoefficientSpace, CoefficientStructure, ControlVariate, EstimatorSetup, LogTarget,
+    PluginCoefficient, Pooling, RfmEstimator, TargetForm,
 };
 use rfm::paths::{LinearPath, ProbabilityPath};
 
@@ -71,8 +71,14 @@ fn members() -> Vec<ControlVariate> {
         ControlVariate::PerDimension(vec![0.3, 0.7]),
         ControlVariate::Matrix(Array2::from_shape_vec((2, 2), vec![0.5, 0.1, -0.2, 0.4]).unwrap()),
         ControlVariate::DataSpace(vec![0.1, 0.0]),
-        plugin(CoefficientStructure::PerDimension, CoefficientSpace::Data),
-        plugin(CoefficientStructure::Isotropic, CoefficientSpace::Noise),
+        plugin(
+            CoefficientStructure::Pooled(Pooling::PerDimension),
+            CoefficientSpace::Data,
+        ),
+        plugin(
+            CoefficientStructure::Pooled(Pooling::Isotropic),
+            CoefficientSpace::Noise,
+        ),
         plugin(CoefficientStructure::FullMatrix, CoefficientSpace::Data),
     ]
 }
@@ -88,7 +94,7 @@ fn inputs() -> (Array2<f64>, Array2<f64>) {
 
 fn estimate(member: &ControlVariate, av: &mut Barrier) -> (Array2<f64>, Array2<f64>, Vec<f64>) {
     let (x_t, noise) = inputs();
-    let mut est = RfmEstimator::new(EstimatorConfig {
+    let mut est = RfmEstimator::new(EstimatorSetup {
         samples_per_state: K,
         target: LogTarget {
             form: TargetForm::Boltzmann,
@@ -174,9 +180,9 @@ fn estimator_guard_nan_x_t_is_named_as_x_t() {
     let (mut x_t, noise) = inputs();
     x_t[[1, 0]] = f64::NAN;
     let r = std::panic::catch_unwind(move || {
-        let mut est = RfmEstimator::<f64>::new(EstimatorConfig {
+        let mut est = RfmEstimator::<f64>::new(EstimatorSetup {
             samples_per_state: K,
-            ..EstimatorConfig::default()
+            ..EstimatorSetup::default()
         });
         let mut av = Barrier {
             clean: true,
@@ -274,7 +280,12 @@ fn rfm_eq_plugin_conditioning_refuses_an_ill_conditioned_system_that_passes_the_
     // … the conditioning test refuses it: the full fit falls back to the per-dimension one.
     assert!(cond >= condition_limit::<f64>());
     let full = fit(CoefficientStructure::FullMatrix, &w, &e, &z);
-    let per_dim = fit(CoefficientStructure::PerDimension, &w, &e, &z);
+    let per_dim = fit(
+        CoefficientStructure::Pooled(Pooling::PerDimension),
+        &w,
+        &e,
+        &z,
+    );
     assert_eq!(full, per_dim);
     assert_eq!(full[[0, 1]], 0.0);
 }

@@ -16,7 +16,7 @@ use rfm::estimators::reverse_sampling::reverse_samples;
 use rfm::estimators::stein::noise_posterior_scores;
 use rfm::estimators::weights::snis_weights;
 use rfm::estimators::{
-    ControlVariate, EstimatorConfig, LogTarget, PluginCoefficient, RfmEstimator, TargetForm,
+    ControlVariate, EstimatorSetup, LogTarget, PluginCoefficient, RfmEstimator, TargetForm,
 };
 use rfm::paths::{LinearPath, ProbabilityPath};
 
@@ -131,7 +131,7 @@ fn rfm_eq_snis_weights_do_not_overflow_at_q_over_lambda_1e4() {
         radius: 0.0,
         tilt: Array1::from(vec![1e2]),
     };
-    let mut est = RfmEstimator::<f64>::new(EstimatorConfig {
+    let mut est = RfmEstimator::<f64>::new(EstimatorSetup {
         samples_per_state: 8,
         target: LogTarget {
             form: TargetForm::Boltzmann,
@@ -156,7 +156,7 @@ fn rfm_eq_velocity_target_workspace_is_reused_in_steady_state() {
     // The buffers are allocated on the first call and reused afterwards: the address of the
     // output does not move between calls of the same shape.
     let mut q = AnalyticQ::diagonal_quadratic(&[0.1, 0.2], &[1.0, 2.0]);
-    let mut est = RfmEstimator::<f32>::new(EstimatorConfig {
+    let mut est = RfmEstimator::<f32>::new(EstimatorSetup {
         samples_per_state: 16,
         target: LogTarget {
             form: TargetForm::TanhLatent,

@@ -22,8 +22,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::Scalar;
 use rfm::autodiff::Tape;
+use rfm::config::settings::CriticConfig;
 use rfm::critic::action_value::CriticActionValue;
-use rfm::critic::twin::{CriticSettings, TwinCritic};
+use rfm::critic::twin::TwinCritic;
 use rfm::estimators::ActionValue;
 use rfm::linalg::packed::MAX_BLOCK_ROWS;
 use rfm::nn::block_dense::{BiasOrder, BlockDense, InputBlock, TapeInput};
@@ -730,7 +731,7 @@ fn single_critic<T: Scalar>(
 fn twin_min_follows_the_smaller_critic<T: Scalar>() {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let (b, n, o, d) = (5, 41, 9, 4);
-    let settings = CriticSettings {
+    let settings = CriticConfig {
         hidden: 48,
         layers: 2,
         lr: 3e-4,

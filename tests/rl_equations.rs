@@ -13,7 +13,8 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rfm::autodiff::Tape;
-use rfm::critic::twin::{CriticSettings, TwinCritic};
+use rfm::config::settings::CriticConfig;
+use rfm::critic::twin::TwinCritic;
 use rfm::nn::Params;
 use rfm::nn::velocity_net::{VelocityNet, VelocityNetShape};
 use rfm::paths::ProbabilityPath;
@@ -82,7 +83,7 @@ proptest! {
 fn rfm_eq_td_target_is_reward_plus_discounted_twin_min() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let (b, o, d, gamma) = (16, 5, 3, 0.97);
-    let settings = CriticSettings {
+    let settings = CriticConfig {
         hidden: 16,
         layers: 2,
         lr: 3e-4,

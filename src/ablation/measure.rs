@@ -21,14 +21,17 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::cached_value::CachedActionValue;
-use super::member::{Member, Structure};
+use super::member::Member;
 use super::problem::Problem;
 use super::settings::AblationSettings;
 use crate::autodiff::Tape;
 use crate::critic::action_value::CriticActionValue;
 use crate::critic::twin::TwinCritic;
 use crate::estimators::reverse_sampling::draw_noise;
-use crate::estimators::{ActionValue, EstimatorConfig, LogTarget, PluginCoefficient, RfmEstimator};
+use crate::estimators::{
+    ActionValue, CoefficientStructure, EstimatorSetup, LogTarget, PluginCoefficient, Pooling,
+    RfmEstimator,
+};
 use crate::paths::conversions::noise_to_velocity;
 use crate::paths::{PathCoefficients, ProbabilityPath};
 
@@ -140,10 +143,10 @@ pub fn measure<P: ProbabilityPath + ?Sized>(
         Array2::<f32>::zeros((rows, d)),
     ];
     let mut reference_ess = vec![0.0; bins];
-    let mut est = RfmEstimator::new(EstimatorConfig {
+    let mut est = RfmEstimator::new(EstimatorSetup {
         samples_per_state: settings.reference_k,
         target: estimation.log_target,
-        control_variate: Member::Plugin(Structure::PerDimension)
+        control_variate: Member::Plugin(CoefficientStructure::Pooled(Pooling::PerDimension))
             .control_variate(&estimation.plugin),
     });
     // K = 0 is never a budget of the sweep: the reference's stream is its own
@@ -200,7 +203,7 @@ pub fn measure<P: ProbabilityPath + ?Sized>(
     let mut target = Array2::<f32>::zeros((0, d));
     let mut sums = [vec![0.0; bins], vec![0.0; bins]];
     for (ki, &k) in settings.ks.iter().enumerate() {
-        let mut est = RfmEstimator::new(EstimatorConfig {
+        let mut est = RfmEstimator::new(EstimatorSetup {
             samples_per_state: k,
             target: estimation.log_target,
             control_variate: members[0].control_variate(&estimation.plugin),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::estimators::{CoefficientStructure, ControlVariate, PluginCoefficient};
+use crate::estimators::{CoefficientStructure, ControlVariate, PluginCoefficient, Pooling};
 
 /// One member: a fixed noise-space η, the in-sample plug-in coefficient or the cross-fitted one,
 /// the plug-ins with a structure (per dimension, isotropic or full matrix).
@@ -12,45 +12,24 @@ pub enum Member {
     /// `M = η I`.
     Eta(f64),
     /// The plug-in minimum-variance coefficient fitted on the same samples.
-    Plugin(Structure),
+    Plugin(CoefficientStructure),
     /// The plug-in coefficient cross-fitted between the two halves of the samples.
-    CrossFitted(Structure),
+    CrossFitted(CoefficientStructure),
 }
 
-/// The structure of a plug-in coefficient (serialisable mirror of [`CoefficientStructure`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Structure {
-    /// One coefficient per action dimension.
-    PerDimension,
-    /// One scalar for all dimensions.
-    Isotropic,
-    /// A full `d×d` matrix.
-    Full,
-}
+/// The plug-in structures in report order: per dimension, isotropic, full matrix.
+pub const STRUCTURES: [CoefficientStructure; 3] = [
+    CoefficientStructure::Pooled(Pooling::PerDimension),
+    CoefficientStructure::Pooled(Pooling::Isotropic),
+    CoefficientStructure::FullMatrix,
+];
 
-impl Structure {
-    /// All three, in report order.
-    pub const ALL: [Structure; 3] = [
-        Structure::PerDimension,
-        Structure::Isotropic,
-        Structure::Full,
-    ];
-
-    fn coefficient_structure(self) -> CoefficientStructure {
-        match self {
-            Structure::PerDimension => CoefficientStructure::PerDimension,
-            Structure::Isotropic => CoefficientStructure::Isotropic,
-            Structure::Full => CoefficientStructure::FullMatrix,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Structure::PerDimension => "per-dim",
-            Structure::Isotropic => "iso",
-            Structure::Full => "full",
-        }
+/// A structure's short name in labels.
+fn short_name(structure: CoefficientStructure) -> &'static str {
+    match structure {
+        CoefficientStructure::Pooled(Pooling::PerDimension) => "per-dim",
+        CoefficientStructure::Pooled(Pooling::Isotropic) => "iso",
+        CoefficientStructure::FullMatrix => "full",
     }
 }
 
@@ -59,8 +38,8 @@ impl Member {
     /// each structure.
     pub fn standard(etas: &[f64]) -> Vec<Member> {
         let mut all: Vec<Member> = etas.iter().map(|&e| Member::Eta(e)).collect();
-        all.extend(Structure::ALL.map(Member::Plugin));
-        all.extend(Structure::ALL.map(Member::CrossFitted));
+        all.extend(STRUCTURES.map(Member::Plugin));
+        all.extend(STRUCTURES.map(Member::CrossFitted));
         all
     }
 
@@ -68,17 +47,14 @@ impl Member {
     pub fn label(&self) -> String {
         match self {
             Member::Eta(e) => format!("eta={e}"),
-            Member::Plugin(s) => format!("plugin-{}", s.name()),
-            Member::CrossFitted(s) => format!("crossfit-{}", s.name()),
+            Member::Plugin(s) => format!("plugin-{}", short_name(*s)),
+            Member::CrossFitted(s) => format!("crossfit-{}", short_name(*s)),
         }
     }
 
     /// The estimator's control variate, the plug-ins with the ridge, clip and space of `base`.
     pub fn control_variate(&self, base: &PluginCoefficient) -> ControlVariate {
-        let with = |s: Structure| PluginCoefficient {
-            structure: s.coefficient_structure(),
-            ..*base
-        };
+        let with = |structure: CoefficientStructure| PluginCoefficient { structure, ..*base };
         match *self {
             Member::Eta(e) => ControlVariate::Eta(e),
             Member::Plugin(s) => ControlVariate::Plugin(with(s)),

@@ -10,7 +10,7 @@ pub mod problem;
 pub mod settings;
 pub mod summary;
 
-pub use member::{Member, Structure};
+pub use member::{Member, STRUCTURES};
 pub use problem::Problem;
 pub use settings::{AblationError, AblationSettings};
 pub use summary::{MeanSd, Summary, SummaryRow};

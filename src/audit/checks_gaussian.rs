@@ -10,7 +10,7 @@ use super::report::CheckOutcome;
 use super::targets::AnalyticQ;
 use crate::estimators::control_variate::noise_to_data_coefficient;
 use crate::estimators::{
-    CoefficientSpace, CoefficientStructure, ControlVariate, PluginCoefficient,
+    CoefficientSpace, CoefficientStructure, ControlVariate, PluginCoefficient, Pooling,
 };
 use crate::paths::{PathKind, ProbabilityPath};
 
@@ -155,7 +155,7 @@ pub fn check_plugin_recovers_exact(case: &Case, path: &PathKind) -> CheckOutcome
     let diagonal = case.family == QFamily::DiagonalQuadratic;
     let options = PluginCoefficient {
         structure: if diagonal {
-            CoefficientStructure::PerDimension
+            CoefficientStructure::Pooled(Pooling::PerDimension)
         } else {
             CoefficientStructure::FullMatrix
         },

@@ -7,13 +7,13 @@ use super::gaussian::GaussianTarget;
 use super::report::CheckOutcome;
 use super::targets::AnalyticQ;
 use crate::estimators::prior::{qne::qne_noise_target, qsm::qsm_score, sdac::sdac_minimiser};
-use crate::estimators::{ControlVariate, EstimatorConfig, LogTarget, RfmEstimator, TargetForm};
+use crate::estimators::{ControlVariate, EstimatorSetup, LogTarget, RfmEstimator, TargetForm};
 use crate::paths::conversions::noise_to_score;
 use crate::paths::{PathKind, ProbabilityPath, VePath, VpPath};
 
 /// A Boltzmann-form estimator for `case` with the given member.
 pub fn boltzmann_estimator(case: &Case, control_variate: ControlVariate) -> RfmEstimator<f64> {
-    RfmEstimator::new(EstimatorConfig {
+    RfmEstimator::new(EstimatorSetup {
         samples_per_state: case.samples_per_state,
         target: LogTarget {
             form: TargetForm::Boltzmann,

@@ -12,7 +12,7 @@ use super::report::CheckOutcome;
 use super::targets::AnalyticQ;
 use crate::autodiff::ops::log_sech2::log_sech2_of;
 use crate::estimators::{
-    ControlVariate, EstimatorConfig, LogTarget, PluginCoefficient, RfmEstimator, TargetForm,
+    ControlVariate, EstimatorSetup, LogTarget, PluginCoefficient, RfmEstimator, TargetForm,
 };
 use crate::paths::{LinearPath, ProbabilityPath};
 
@@ -97,7 +97,7 @@ pub fn check_tanh_quadrature_snis(samples_per_state: usize, seed: u64) -> Vec<Ch
     let mut out = Vec::new();
     for (name, cv) in members {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut est = RfmEstimator::<f64>::new(EstimatorConfig {
+        let mut est = RfmEstimator::<f64>::new(EstimatorSetup {
             samples_per_state,
             target: LogTarget {
                 form: TargetForm::TanhLatent,

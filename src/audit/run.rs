@@ -18,7 +18,7 @@ use super::quadrature::{check_tanh_quadrature_reference, check_tanh_quadrature_s
 use super::regression::check_rfm_cfm_same_optimum;
 use super::report::{AuditReport, CheckOutcome};
 use super::variance::variance_table;
-use crate::estimators::CoefficientStructure;
+use crate::estimators::{CoefficientStructure, Pooling};
 
 /// Runs every check with K reverse samples (where a check uses K) and the given seed.
 ///
@@ -68,8 +68,8 @@ pub fn run_audit(samples_per_state: usize, seed: u64) -> AuditReport {
         checks.push(check_plugin_recovers_exact(&diagonal, &path));
         checks.push(check_plugin_recovers_exact(&full, &path));
         for structure in [
-            CoefficientStructure::Isotropic,
-            CoefficientStructure::PerDimension,
+            CoefficientStructure::Pooled(Pooling::Isotropic),
+            CoefficientStructure::Pooled(Pooling::PerDimension),
             CoefficientStructure::FullMatrix,
         ] {
             checks.push(check_optimal_variance_dominates(

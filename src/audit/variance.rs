@@ -11,7 +11,7 @@ use super::report::VarianceRow;
 use super::targets::AnalyticQ;
 use crate::estimators::reverse_sampling::draw_noise;
 use crate::estimators::{
-    ControlVariate, EstimatorConfig, LogTarget, PluginCoefficient, RfmEstimator, TargetForm,
+    ControlVariate, EstimatorSetup, LogTarget, PluginCoefficient, RfmEstimator, TargetForm,
 };
 use crate::paths::{LinearPath, ProbabilityPath};
 
@@ -68,7 +68,7 @@ pub fn variance_table(samples_per_state: usize, repetitions: usize, seed: u64) -
             .into_iter()
             .enumerate()
             {
-                let mut est = RfmEstimator::<f64>::new(EstimatorConfig {
+                let mut est = RfmEstimator::<f64>::new(EstimatorSetup {
                     samples_per_state,
                     target,
                     control_variate: cv,

@@ -17,7 +17,6 @@ use rfm::checkpoint::Checkpoint;
 use rfm::config::{Coefficient, Pooling};
 use rfm::estimators::ControlVariate;
 use rfm::policies::resample::Selection;
-use rfm::rl::build::control_variate;
 use rfm::rl::generative_agent::TargetSource;
 use rfm::rl::saved::generative_agent_of;
 use rfm::run::threads::resolve_threads;
@@ -124,7 +123,7 @@ pub fn run(args: &AblateArgs) -> anyhow::Result<()> {
     let log_target = estimator.config().target;
     let e = &record.config.estimator;
     let ControlVariate::Plugin(plugin) =
-        control_variate(Coefficient::Optimal(Pooling::PerDimension), e.ridge, e.clip)
+        Coefficient::Optimal(Pooling::PerDimension).control_variate(e.ridge, e.clip)
     else {
         unreachable!("the optimal coefficient is a plug-in")
     };

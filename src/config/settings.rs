@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::algo::Algo;
 use super::coefficient::Coefficient;
+use crate::estimators::{EstimatorSetup, LogTarget};
 use crate::policies::diffusion_sampler::DiffusionMethod;
 use crate::policies::flow_sampler::OdeMethod;
 
@@ -68,8 +69,9 @@ pub struct ScheduleConfig {
     pub max_episode_steps: usize,
 }
 
-/// Twin critics `Q_1, Q_2`: MLP 2×256 ReLU, orthogonal(√2) init.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Twin critics `Q_1, Q_2`: MLP 2×256 ReLU, orthogonal(√2) init. The critic takes it as is
+/// ([`crate::critic::twin::TwinCritic::new`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CriticConfig {
     /// Hidden width. Default 256.
@@ -293,6 +295,18 @@ impl Default for EstimatorConfig {
             ridge: 1e-4,
             clip: 2.0,
             proposal: Proposal::Policy,
+        }
+    }
+}
+
+impl EstimatorConfig {
+    /// What the estimator computes for this configuration and a log-target: the one place the
+    /// file's choices become the estimator's (K, and the coefficient with its ridge and clip).
+    pub fn setup(&self, target: LogTarget) -> EstimatorSetup {
+        EstimatorSetup {
+            samples_per_state: self.samples,
+            target,
+            control_variate: self.coefficient.control_variate(self.ridge, self.clip),
         }
     }
 }

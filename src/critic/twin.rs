@@ -13,28 +13,12 @@ use crate::autodiff::Tape;
 use crate::checkpoint::describe::{Describer, NetworkDescription, NetworkKind};
 use crate::checkpoint::state_io::{load_adam, save_adam};
 use crate::checkpoint::{Checkpoint, CheckpointError, CheckpointWriter, Persist, Weights};
+use crate::config::settings::CriticConfig;
 use crate::nn::Params;
 use crate::nn::critic_net::{CriticNet, CriticScratch};
 use crate::nn::stack_fused::FusedOutputs;
 use crate::optim::{Adam, AdamConfig, polyak_update};
 use crate::transition::Batch;
-
-/// Settings of the twin critics (from [`crate::config::settings::CriticConfig`]).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct CriticSettings {
-    /// Hidden width.
-    pub hidden: usize,
-    /// Hidden layers.
-    pub layers: usize,
-    /// Adam learning rate.
-    pub lr: f64,
-    /// Discount γ.
-    pub gamma: f64,
-    /// Polyak τ.
-    pub tau: f64,
-    /// Global-norm clip per critic; 0 disables.
-    pub max_grad_norm: f64,
-}
 
 /// What one critic update reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -59,7 +43,7 @@ pub struct TwinCritic<T: Scalar> {
     pub target: [Params<T>; 2],
     /// One Adam per critic.
     pub adam: [Adam<T>; 2],
-    settings: CriticSettings,
+    settings: CriticConfig,
     grads: Params<T>,
     scratch: CriticScratch<T>,
     q_a: Array1<T>,
@@ -72,7 +56,7 @@ impl<T: Scalar> TwinCritic<T> {
     pub fn new<R: Rng + ?Sized>(
         obs_dim: usize,
         action_dim: usize,
-        settings: CriticSettings,
+        settings: CriticConfig,
         rng: &mut R,
     ) -> Self {
         let (net, p1) = CriticNet::new(obs_dim, action_dim, settings.hidden, settings.layers, rng);
@@ -98,7 +82,7 @@ impl<T: Scalar> TwinCritic<T> {
     }
 
     /// The settings.
-    pub fn settings(&self) -> &CriticSettings {
+    pub fn settings(&self) -> &CriticConfig {
         &self.settings
     }
 

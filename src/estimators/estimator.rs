@@ -26,9 +26,11 @@ use crate::Scalar;
 use crate::paths::conversions::{data_to_noise, noise_to_data, noise_to_velocity};
 use crate::paths::{PathCoefficients, ProbabilityPath};
 
-/// What the estimator computes.
+/// What the estimator computes: K, the log-target and the member of the family. A training run
+/// derives it from its configuration by [`crate::config::settings::EstimatorConfig::setup`]; the
+/// audit and the ablation build it directly (they name members no configuration can).
 #[derive(Clone, Debug, PartialEq)]
-pub struct EstimatorConfig {
+pub struct EstimatorSetup {
     /// K, reverse samples per state. Default 100 (authors' code, paper-notes/reference-setup.md).
     pub samples_per_state: usize,
     /// The log-target. Default: tanh latent, λ = 0.02 (authors' code, paper-notes/reference-setup.md).
@@ -38,7 +40,7 @@ pub struct EstimatorConfig {
     pub control_variate: ControlVariate,
 }
 
-impl Default for EstimatorConfig {
+impl Default for EstimatorSetup {
     fn default() -> Self {
         Self {
             samples_per_state: 100,
@@ -66,7 +68,7 @@ pub struct Estimate<'a, T> {
 /// The estimator and its workspace.
 #[derive(Clone, Debug)]
 pub struct RfmEstimator<T: Scalar> {
-    config: EstimatorConfig,
+    config: EstimatorSetup,
     coefficients: Vec<PathCoefficients>,
     noise: Array2<T>,
     points: Array2<T>,
@@ -93,7 +95,7 @@ impl<T: Scalar> RfmEstimator<T> {
     /// # Panics
     /// When `samples_per_state == 0` or the temperature is not positive.
     #[track_caller]
-    pub fn new(config: EstimatorConfig) -> Self {
+    pub fn new(config: EstimatorSetup) -> Self {
         assert!(config.samples_per_state > 0, "K must be at least 1");
         assert!(
             config.target.temperature > 0.0,
@@ -124,7 +126,7 @@ impl<T: Scalar> RfmEstimator<T> {
     }
 
     /// The configuration.
-    pub fn config(&self) -> &EstimatorConfig {
+    pub fn config(&self) -> &EstimatorSetup {
         &self.config
     }
 

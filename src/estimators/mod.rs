@@ -23,6 +23,6 @@ pub mod weights;
 
 pub use control_variate::ControlVariate;
 pub use diagnostics::Diagnostics;
-pub use estimator::{Estimate, EstimatorConfig, RfmEstimator};
+pub use estimator::{Estimate, EstimatorSetup, RfmEstimator};
 pub use log_target::{ActionValue, LogTarget, TargetForm};
-pub use optimal::{CoefficientSpace, CoefficientStructure, PluginCoefficient};
+pub use optimal::{CoefficientSpace, CoefficientStructure, PluginCoefficient, Pooling};

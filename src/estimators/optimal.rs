@@ -38,6 +38,7 @@
 //! corrected; `rfm audit` compares members by the spread of independent repetitions instead.
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
+use serde::{Deserialize, Serialize};
 
 use super::spd_solve::spd_solve_in_place;
 use crate::Scalar;
@@ -60,13 +61,25 @@ pub fn condition_limit<T: Scalar>() -> T {
     T::one() / (T::EPS * T::from_f64(1e3))
 }
 
-/// The shape of the control-variate coefficient.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CoefficientStructure {
-    /// One scalar η for all dimensions.
-    Isotropic,
-    /// A diagonal `Λ = diag(η_1, …, η_d)`.
+/// How a diagonal coefficient is pooled across action dimensions: the shapes a training
+/// configuration can choose (`coefficient = { optimal = "per-dimension" }`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pooling {
+    /// A diagonal `Λ = diag(η_1, …, η_d)`, one coefficient per action dimension (the paper's
+    /// default).
     PerDimension,
+    /// One scalar η shared by all dimensions.
+    Isotropic,
+}
+
+/// The shape of the control-variate coefficient: a pooled diagonal, or the full matrix (which
+/// the audit and the ablation fit, and no training configuration names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CoefficientStructure {
+    /// A diagonal, pooled per dimension or isotropically.
+    Pooled(Pooling),
     /// A full `d×d` matrix M.
     FullMatrix,
 }
@@ -96,7 +109,7 @@ pub struct PluginCoefficient {
 impl Default for PluginCoefficient {
     fn default() -> Self {
         Self {
-            structure: CoefficientStructure::PerDimension,
+            structure: CoefficientStructure::Pooled(Pooling::PerDimension),
             ridge: 1e-4,
             clip: Some(2.0),
             space: CoefficientSpace::Data,
@@ -191,7 +204,7 @@ pub fn plugin_coefficient<T: Scalar>(
     }
     let ridge_t = T::from_f64(ridge);
     match options.structure {
-        CoefficientStructure::PerDimension => {
+        CoefficientStructure::Pooled(Pooling::PerDimension) => {
             for j in 0..d {
                 let den = scratch.dd[j * d + j] + ridge_t;
                 matrix[[j, j]] = if identifiable[j] && den > T::zero() {
@@ -201,7 +214,7 @@ pub fn plugin_coefficient<T: Scalar>(
                 };
             }
         }
-        CoefficientStructure::Isotropic => {
+        CoefficientStructure::Pooled(Pooling::Isotropic) => {
             // One η for every dimension: the plug-in variance summed over all dimensions is
             // minimised by the ratio of the sums over all of them. It is identifiable as soon as
             // one dimension is (checked above); leaving out a round-off dimension would make η

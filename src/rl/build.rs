@@ -9,13 +9,9 @@ use super::qvpo_agent::{QvpoAgent, QvpoSettings};
 use super::sac_agent::SacAgent;
 use crate::Scalar;
 use crate::config::algo::Algo;
-use crate::config::coefficient::{Coefficient, Pooling};
 use crate::config::settings::TrainConfig;
-use crate::critic::twin::{CriticSettings, TwinCritic};
-use crate::estimators::{
-    CoefficientSpace, CoefficientStructure, ControlVariate, EstimatorConfig, LogTarget,
-    PluginCoefficient, RfmEstimator, TargetForm,
-};
+use crate::critic::twin::TwinCritic;
+use crate::estimators::{LogTarget, RfmEstimator, TargetForm};
 use crate::nn::Params;
 use crate::nn::gaussian_actor::GaussianActorNet;
 use crate::nn::velocity_net::{VelocityNet, VelocityNetShape};
@@ -23,34 +19,6 @@ use crate::optim::{Adam, AdamConfig};
 use crate::policies::diffusion_log_density::DiffusionLogDensity;
 use crate::policies::generative::{GenerativeKind, GenerativePolicy};
 use crate::policies::tanh_gaussian::TanhGaussianPolicy;
-
-/// The plug-in options of a pooling: fitted, ridged and clipped in data space (the authors').
-fn plugin(pooling: Pooling, ridge: f64, clip: f64) -> PluginCoefficient {
-    PluginCoefficient {
-        structure: match pooling {
-            Pooling::PerDimension => CoefficientStructure::PerDimension,
-            Pooling::Isotropic => CoefficientStructure::Isotropic,
-        },
-        ridge,
-        clip: (clip > 0.0).then_some(clip),
-        space: CoefficientSpace::Data,
-    }
-}
-
-/// The estimator's control variate for a configured coefficient. The optimal coefficient is
-/// the authors' plug-in: fitted, ridged and clipped in data space (`c`, ridge 1e-4, clip ±2);
-/// the cross-fitted one uses the same options on each half of the samples.
-pub fn control_variate(coefficient: Coefficient, ridge: f64, clip: f64) -> ControlVariate {
-    match coefficient {
-        Coefficient::EtaZero => ControlVariate::Eta(0.0),
-        Coefficient::EtaOne => ControlVariate::Eta(1.0),
-        Coefficient::Fixed(eta) => ControlVariate::Eta(eta),
-        Coefficient::Optimal(pooling) => ControlVariate::Plugin(plugin(pooling, ridge, clip)),
-        Coefficient::CrossFitted(pooling) => {
-            ControlVariate::CrossFitted(plugin(pooling, ridge, clip))
-        }
-    }
-}
 
 /// Builds the agent of `config.algo` for a task with the given dimensions, initialising every
 /// network from `rng` (critics first, then the actor).
@@ -85,19 +53,7 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Built<T> {
     let c = &config.critic;
-    let critic = TwinCritic::new(
-        obs_dim,
-        action_dim,
-        CriticSettings {
-            hidden: c.hidden,
-            layers: c.layers,
-            lr: c.lr,
-            gamma: c.gamma,
-            tau: c.tau,
-            max_grad_norm: c.max_grad_norm,
-        },
-        rng,
-    );
+    let critic = TwinCritic::new(obs_dim, action_dim, *c, rng);
     let a = &config.actor;
     let mut actor = Params::<T>::new();
     if config.algo == Algo::Sac {
@@ -165,11 +121,7 @@ pub fn build<T: Scalar, R: Rng + ?Sized>(
     let target = if config.algo == Algo::Qsm {
         TargetSource::ScoreAtPoint(log_target)
     } else {
-        TargetSource::Estimator(Box::new(RfmEstimator::new(EstimatorConfig {
-            samples_per_state: e.samples,
-            target: log_target,
-            control_variate: control_variate(e.coefficient, e.ridge, e.clip),
-        })))
+        TargetSource::Estimator(Box::new(RfmEstimator::new(e.setup(log_target))))
     };
     let entropy_backup = (config.algo == Algo::MaxEntDp).then(|| {
         let m = &config.maxentdp;

@@ -19,7 +19,7 @@ use rand_distr::StandardNormal;
 use super::method::ToyMethod;
 use super::two_moons::TwoMoons;
 use crate::autodiff::Tape;
-use crate::estimators::{EstimatorConfig, LogTarget, RfmEstimator, TargetForm};
+use crate::estimators::{EstimatorSetup, LogTarget, RfmEstimator, TargetForm};
 use crate::nn::Params;
 use crate::nn::velocity_net::{VelocityNet, VelocityNetShape};
 use crate::optim::{Adam, AdamConfig};
@@ -132,7 +132,7 @@ pub fn train<R: Rng + ?Sized>(
         // the toy's targets are unbounded: no clip of the denoised point
         denoiser_clip: None,
     };
-    let mut estimator = RfmEstimator::<f64>::new(EstimatorConfig {
+    let mut estimator = RfmEstimator::<f64>::new(EstimatorSetup {
         samples_per_state: training.samples_per_state,
         target: LogTarget {
             form: TargetForm::Boltzmann,
