@@ -225,6 +225,20 @@ impl Chain {
         &self.touches
     }
 
+    /// Each soft-ground capsule's body and its `body_invweight0` (the regulariser's scale of
+    /// its contacts), in geom order; empty without a soft ground.
+    pub fn ground_inv_weights(&self) -> Vec<(BodyId, f32)> {
+        self.ground
+            .iter()
+            .flat_map(|g| {
+                g.capsules
+                    .iter()
+                    .zip(&g.inv_weight)
+                    .map(|(c, &w)| (BodyId(c.body), w))
+            })
+            .collect()
+    }
+
     /// The generalized forces of the [`super::SoftLimit`]s under applied forces `tau`, or
     /// `None` when every soft-limited DoF is inside its range.
     fn soft_limit_forces(&mut self, tau: &[f32]) -> Option<Vec<f32>> {
