@@ -118,9 +118,9 @@ pub trait Task: Send {
     /// # Errors
     /// A state the task cannot represent (e.g. a zero quaternion).
     fn set_state(&mut self, state: &PhysicsState) -> Result<(), StateError>;
-    /// Adds the current state's drawable geometry (and camera) to `scene`; draws nothing by
-    /// default.
-    fn draw(&self, _scene: &mut crate::render::Scene) {}
+    /// The task as [`Any`](std::any::Any), so that parts outside the physics can reach its
+    /// concrete type; every task returns `self`.
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// An episode of a [`Task`]: validation, clipping and truncation.
@@ -146,9 +146,9 @@ impl Env {
     pub fn spec(&self) -> &'static EnvSpec {
         self.task.spec()
     }
-    /// Adds the task's drawable geometry to `scene` (see [`Task::draw`]).
-    pub fn draw(&self, scene: &mut crate::render::Scene) {
-        self.task.draw(scene);
+    /// The task being run.
+    pub fn task(&self) -> &dyn Task {
+        self.task.as_ref()
     }
     /// The physical state in dm_control's coordinates.
     pub fn state(&self) -> PhysicsState {

@@ -109,7 +109,7 @@ pub fn record_from_args(args: &TrainArgs, threads: usize) -> anyhow::Result<RunR
     let record = RunRecord {
         task,
         seed: args.seed,
-        preset: format!("{:?}", args.preset).to_lowercase(),
+        preset: args.preset,
         config,
         threads,
         rfm_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -127,3 +127,12 @@ pub enum Preset {
     /// networks, batch 128 and a 20k-step budget. Not the authors' networks: a demonstration.
     Demo,
 }
+
+impl std::fmt::Display for Preset {
+    /// The name used on the command line and in files (the same spelling as serde's).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use clap::ValueEnum;
+        let value = self.to_possible_value().expect("every preset has a name");
+        f.write_str(value.get_name())
+    }
+}

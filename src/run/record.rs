@@ -5,10 +5,10 @@ use std::path::Path;
 use rfm_envs::TaskId;
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
 use crate::config::memory::{check_memory, machine_memory};
 use crate::config::settings::TrainConfig;
 use crate::config::source::{shorten, shorten_quoted};
+use crate::config::{ConfigError, Preset};
 use crate::run::threads::MAX_THREADS;
 
 /// The record written at the start of a run (and read back by `--resume` and `rfm eval`).
@@ -21,9 +21,9 @@ pub struct RunRecord {
     pub task: TaskId,
     /// Master seed.
     pub seed: u64,
-    /// Preset the config started from (`paper`, `cpu` or `demo`; free text for runs built in
-    /// code), before any config file.
-    pub preset: String,
+    /// Preset the config started from (`paper`, `cpu` or `demo`), before any config file; an
+    /// unknown name is an error naming the allowed ones when the record is read.
+    pub preset: Preset,
     /// The full, validated configuration in force.
     pub config: TrainConfig,
     /// Worker threads (rayon pool) used for the run; runs are identical only at equal counts.

@@ -45,7 +45,7 @@ pub fn record(algo: Algo, steps: u64, seed: u64) -> RunRecord {
     RunRecord {
         task: rfm_envs::TaskId::PendulumSwingup,
         seed,
-        preset: "test".into(),
+        preset: Preset::Cpu,
         config: tiny(algo, steps),
         threads: 1,
         rfm_version: "test".into(),

@@ -64,6 +64,7 @@ use rapier3d::prelude::Vector;
 
 use crate::env::{Reward, Task};
 use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape, SoftLimit};
+use crate::render::{Picture, PlanarView, Scene, draw_chain};
 use crate::spec::{EnvSpec, ObservationField};
 use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{Sigmoid, tolerance};
@@ -378,13 +379,19 @@ impl Task for CheetahRun {
         Ok(())
     }
 
-    fn draw(&self, scene: &mut crate::render::Scene) {
-        let view = crate::render::PlanarView {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl Picture for CheetahRun {
+    fn draw(&self, scene: &mut Scene) {
+        let view = PlanarView {
             half_width: 1.6,
             center_z: 0.6,
             track: true,
             ground: true,
         };
-        crate::render::draw_chain(&self.chain, view, scene);
+        draw_chain(&self.chain, view, scene);
     }
 }

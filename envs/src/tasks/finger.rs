@@ -64,7 +64,6 @@ use rapier3d::prelude::*;
 
 use crate::env::{Reward, Task};
 use crate::planar::{body_inv_weight, free_acceleration};
-use crate::render::scene::Scene;
 use crate::spec::EnvSpec;
 use crate::state::{PhysicsState, StateError};
 use crate::world::World;
@@ -367,8 +366,8 @@ impl Task for Finger {
         Ok(())
     }
 
-    fn draw(&self, scene: &mut Scene) {
-        picture::draw(self, scene);
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

@@ -4,11 +4,18 @@
 use rapier3d::prelude::*;
 
 use super::{Finger, FingerVariant};
+use crate::render::Picture;
 use crate::render::scene::{Camera, Rgb, Scene};
 use crate::tasks::finger_model::TIP;
 
+impl Picture for Finger {
+    fn draw(&self, scene: &mut Scene) {
+        draw(self, scene);
+    }
+}
+
 /// Draws `finger` into `scene`.
-pub(super) fn draw(finger: &Finger, scene: &mut Scene) {
+fn draw(finger: &Finger, scene: &mut Scene) {
     scene.camera = Camera::Side {
         center: [0.0, 0.35],
         half_width: 0.5,

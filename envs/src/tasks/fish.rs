@@ -66,7 +66,6 @@ use rapier3d::glamx::{DQuat, DVec3};
 use crate::articulated::{Kinematics, Tree, TreeState, Workspace};
 use crate::env::{Reward, Task};
 use crate::fluid::{Fluid, InertiaBox};
-use crate::render::scene::Scene;
 use crate::spec::EnvSpec;
 use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{Sigmoid, tolerance};
@@ -350,7 +349,7 @@ impl Task for Fish {
         }
     }
 
-    fn draw(&self, scene: &mut Scene) {
-        picture::draw(self, scene);
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }

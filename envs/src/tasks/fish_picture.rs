@@ -4,10 +4,17 @@
 use rapier3d::glamx::DVec3;
 
 use super::{Fish, FishVariant};
+use crate::render::Picture;
 use crate::render::scene::{Camera, Rgb, Scene};
 
+impl Picture for Fish {
+    fn draw(&self, scene: &mut Scene) {
+        draw(self, scene);
+    }
+}
+
 /// Draws `fish` into `scene`.
-pub(super) fn draw(fish: &Fish, scene: &mut Scene) {
+fn draw(fish: &Fish, scene: &mut Scene) {
     scene.camera = Camera::Perspective {
         eye: [0.0, -0.75, 0.55],
         target: [0.0, 0.0, 0.12],

@@ -39,6 +39,7 @@ use rapier3d::prelude::Vector;
 
 use crate::env::{Reward, Task};
 use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape};
+use crate::render::{Picture, PlanarView, Scene, draw_chain};
 use crate::spec::{EnvSpec, ObservationField};
 use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{DEFAULT_VALUE_AT_MARGIN, Sigmoid, tolerance};
@@ -197,13 +198,19 @@ impl Task for PendulumSwingup {
         Ok(())
     }
 
-    fn draw(&self, scene: &mut crate::render::Scene) {
-        let view = crate::render::PlanarView {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl Picture for PendulumSwingup {
+    fn draw(&self, scene: &mut Scene) {
+        let view = PlanarView {
             half_width: 0.8,
             center_z: 0.6,
             track: false,
             ground: false,
         };
-        crate::render::draw_chain(&self.chain, view, scene);
+        draw_chain(&self.chain, view, scene);
     }
 }

@@ -70,6 +70,7 @@ use rapier3d::prelude::Vector;
 
 use crate::env::{Reward, Task};
 use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape};
+use crate::render::{Picture, PlanarView, Scene, draw_chain};
 use crate::spec::{EnvSpec, ObservationField};
 use crate::state::{PhysicsState, StateError};
 use crate::tolerance::{DEFAULT_VALUE_AT_MARGIN, Sigmoid, tolerance};
@@ -331,13 +332,19 @@ impl Task for Walker {
         Ok(())
     }
 
-    fn draw(&self, scene: &mut crate::render::Scene) {
-        let view = crate::render::PlanarView {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl Picture for Walker {
+    fn draw(&self, scene: &mut Scene) {
+        let view = PlanarView {
             half_width: 1.6,
             center_z: 1.0,
             track: true,
             ground: true,
         };
-        crate::render::draw_chain(&self.chain, view, scene);
+        draw_chain(&self.chain, view, scene);
     }
 }
