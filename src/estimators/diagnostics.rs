@@ -2,7 +2,8 @@
 //! estimated variance of each member.
 //!
 //! Variances are the plug-in SNIS (delta-method) variance of the weighted mean,
-//! `V̂(f) = Σ_k w_k² ‖f_k − Σ_j w_j f_j‖²`, summed over dimensions and reported in **noise
+//! `V̂(f) = Σ_k w_k² ‖f_k − Σ_j w_j f_j‖²` (`RFM:Eq.snis-delta-variance`, computed in
+//! [`super::member_variance`]), summed over dimensions and reported in **noise
 //! space** (units of `μ_0`); the data-space variance of the same estimator is
 //! `(β_t/α_t)²` times it. They estimate the variance of `μ̂_0` itself (not a per-sample one).
 

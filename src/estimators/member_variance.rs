@@ -2,7 +2,8 @@
 //! member with its coefficient held fixed (`Diagnostics::variance_*`).
 //!
 //! With `f_k` a member's per-sample term and `μ̂` its estimate, the SNIS asymptotic variance is
-//! estimated by `Σ_k w_k² ‖f_k − μ̂‖²` (paper-notes/math-outline.md §7). For the cross-fitted
+//! estimated by `Σ_k w_k² ‖f_k − μ̂‖²` (`RFM:Eq.snis-delta-variance`,
+//! proofs/eq-snis-delta-variance.md; paper-notes/math-outline.md §7). For the cross-fitted
 //! member the coefficient held fixed is the reported `½(M_A + M_B)` ([`super::cross_fit`]).
 
 use ndarray::{ArrayView1, ArrayView2, s};
@@ -92,6 +93,8 @@ pub fn fill_variances<T: Scalar>(
                 }
                 f_ch[i] = f;
             }
+            // [RFM:Eq.snis-delta-variance] V̂(μ̂) = Σ_k w_k² ‖f_k − μ̂‖², the delta-method
+            // variance of a self-normalised mean, for each of the three members' terms f_k.
             for i in 0..d {
                 v_ne += w2 * f_ne[i] * f_ne[i];
                 v_ge += w2 * f_ge[i] * f_ge[i];
