@@ -38,7 +38,7 @@ use super::SoftLimit;
 /// Most block Gauss–Seidel sweeps over coupled contacts.
 pub const MAX_SWEEPS: usize = 50;
 /// Sweeps stop when no force changes by more than this fraction of the largest force.
-const SWEEP_TOLERANCE: f32 = 1e-6;
+pub(super) const SWEEP_TOLERANCE: f32 = 1e-6;
 
 /// One contact, in its normal–tangent frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
