@@ -26,7 +26,7 @@
 
 use rapier3d::na::{DMatrix, Matrix3, Vector3};
 
-use super::soft_contact::{MAX_SWEEPS, SWEEP_TOLERANCE};
+use super::soft_contact::{MAX_SWEEPS, SWEEP_TOLERANCE, check_shapes};
 use super::{ContactPoint, SoftContact};
 
 impl SoftContact {
@@ -51,12 +51,7 @@ impl SoftContact {
         inv_weights: &[f32],
     ) -> (Vec<[f32; 2]>, usize) {
         let m = contacts.len();
-        assert_eq!(
-            delassus.shape(),
-            (2 * m, 2 * m),
-            "Delassus matrix of {m} contacts"
-        );
-        assert_eq!(inv_weights.len(), m, "one body_invweight0 per contact");
+        check_shapes(m, delassus, inv_weights);
         let mu = self.friction;
         let e = [[1.0, mu], [1.0, -mu], [1.0, 0.0]];
         // Edge-space block (i, j): E B_ij Eᵀ.
