@@ -79,7 +79,8 @@ impl ChainBuilder {
     }
 
     /// A ground plane z = `height` with sliding `friction`, whose contacts with the chain's
-    /// capsules are MuJoCo's soft contacts under `law` (`solref`/`solimp`), computed outside
+    /// capsules are MuJoCo's soft contacts under `law` (`solref`/`solimp`) with its default
+    /// pyramidal cone, computed outside
     /// rapier ([`super::SoftGround`]); each contact's friction is the larger of the ground's and
     /// the geom's (MuJoCo's rule), and must be the same for every geom.
     pub fn soft_ground(&mut self, height: f32, friction: f32, law: SoftLimit) {

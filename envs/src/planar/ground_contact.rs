@@ -14,8 +14,8 @@
 //! J_p = J_com + J_ω × (p − c) per DoF (c the body's centre of mass, J_com and J_ω its linear
 //! and angular Jacobian rows), dotted with ẑ and x̂.
 //!
-//! All contacts of a step are solved together (block Gauss–Seidel over the contacts with the
-//! whole M⁻¹, [`SoftContact::solve`]) from the state at the step's start and applied as world
+//! All contacts of a step are solved together under MuJoCo's default pyramidal cone (block
+//! Gauss–Seidel over the contacts with the whole M⁻¹, [`SoftContact::solve_pyramidal`]) from the state at the step's start and applied as world
 //! forces at the contact points, which is Jᵀf in generalized coordinates.
 
 use rapier3d::na::{DMatrix, DVector};
@@ -55,7 +55,7 @@ pub(crate) struct GroundCapsule {
     pub(crate) radius: f32,
 }
 
-/// A ground plane under MuJoCo's soft contact law.
+/// A ground plane under MuJoCo's soft contact law with the pyramidal cone.
 #[derive(Clone, Debug)]
 pub(crate) struct SoftGround {
     pub(crate) height: f32,
@@ -129,7 +129,7 @@ impl SoftGround {
             })
             .collect();
         let weights: Vec<f32> = geo.iter().map(|g| self.inv_weight[g.0]).collect();
-        let (f, sweeps) = self.law.solve(&points, &delassus, &weights);
+        let (f, sweeps) = self.law.solve_pyramidal(&points, &delassus, &weights);
         let lambda = DVector::from_fn(2 * m, |r, _| f[r / 2][r % 2]);
         let tau_c = j.transpose() * lambda;
         let touches = (0..m)

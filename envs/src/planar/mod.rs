@@ -19,6 +19,7 @@ mod chain;
 mod free_acceleration;
 mod geom;
 mod ground_contact;
+mod pyramidal_contact;
 mod soft_contact;
 mod soft_limit;
 

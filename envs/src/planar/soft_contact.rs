@@ -38,7 +38,7 @@ use super::SoftLimit;
 /// Most block Gauss–Seidel sweeps over coupled contacts.
 pub const MAX_SWEEPS: usize = 50;
 /// Sweeps stop when no force changes by more than this fraction of the largest force.
-const SWEEP_TOLERANCE: f32 = 1e-6;
+pub(super) const SWEEP_TOLERANCE: f32 = 1e-6;
 
 /// One contact, in its normal–tangent frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,12 +93,7 @@ impl SoftContact {
         inv_weights: &[f32],
     ) -> (Vec<[f32; 2]>, usize) {
         let m = contacts.len();
-        assert_eq!(
-            delassus.shape(),
-            (2 * m, 2 * m),
-            "Delassus matrix of {m} contacts"
-        );
-        assert_eq!(inv_weights.len(), m, "one body_invweight0 per contact");
+        check_shapes(m, delassus, inv_weights);
         let mut f = vec![[0.0f32; 2]; m];
         let active: Vec<usize> = (0..m).filter(|&i| contacts[i].dist < 0.0).collect();
         // a_ref − a₀ and the regularised diagonal block of each active contact.
@@ -145,6 +140,17 @@ impl SoftContact {
         }
         (f, sweeps)
     }
+}
+
+/// Panics unless `delassus` is 2m × 2m and `inv_weights` has m entries, for m contacts.
+#[track_caller]
+pub(super) fn check_shapes(m: usize, delassus: &DMatrix<f32>, inv_weights: &[f32]) {
+    assert_eq!(
+        delassus.shape(),
+        (2 * m, 2 * m),
+        "Delassus matrix of {m} contacts"
+    );
+    assert_eq!(inv_weights.len(), m, "one body_invweight0 per contact");
 }
 
 /// argmin of ½ fᵀ h f − gᵀ f over the cone |f₁| ≤ μ f₀ (h symmetric positive definite).

@@ -41,10 +41,10 @@
 //!   should be similar.
 //! - Ground contacts are MuJoCo's soft contacts (default `solref` 0.02 1, `solimp` 0.9 0.95
 //!   0.001), two per capsule lying on the floor (one per end cap), all solved together once per
-//!   10 ms step outside rapier ([`crate::planar::ChainBuilder::soft_ground`]); rapier has no
-//!   ground collider. The cone is elliptic where cheetah.xml's is MuJoCo's default pyramidal:
-//!   in the plane both allow exactly |fₜ| ≤ μ fₙ; they differ in the regulariser and reference
-//!   acceleration of the friction rows. Body–body contacts stay rapier's (TGS-soft).
+//!   10 ms step outside rapier ([`crate::planar::ChainBuilder::soft_ground`]) with MuJoCo's
+//!   default pyramidal cone, as cheetah.xml has; rapier has no ground collider. Contacts and
+//!   limits are solved one after the other, not jointly, and the contacts' unconstrained
+//!   acceleration leaves out velocity-product terms. Body–body contacts stay rapier's.
 //! - Joint limits are MuJoCo's soft limits (default `solreflimit` 0.02 1, `solimplimit`
 //!   0.9 0.95 0.001) applied as an explicit force once per 10 ms step, as MuJoCo's Euler
 //!   step applies them ([`crate::planar::SoftLimit`]); contact forces are not in their
