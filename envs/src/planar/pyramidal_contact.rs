@@ -80,21 +80,33 @@ impl SoftContact {
                 [row(e[0]), row(e[1]), row(e[2])]
             })
             .collect();
+        // Each active pair's edge block once (the sweeps reuse them); diagonal blocks
+        // regularised.
+        let n = active.len();
+        let blocks: Vec<[[f32; 3]; 3]> = (0..n * n)
+            .map(|k| {
+                let (i, j) = (active[k / n], active[k % n]);
+                let mut h = block(i, j);
+                if i == j {
+                    let r_py = self.pyramid_regulariser(contacts[i].dist, inv_weights[i]);
+                    for (p, reg) in [r_py, r_py, 0.5 * r_py].into_iter().enumerate() {
+                        h[p][p] += reg;
+                    }
+                }
+                h
+            })
+            .collect();
         let mut x = vec![[0.0f32; 3]; m];
         let max_sweeps = if active.len() <= 1 { 1 } else { MAX_SWEEPS };
         let mut sweeps = 0;
         for _ in 0..max_sweeps {
             sweeps += 1;
             let mut change = 0.0f32;
-            for &i in &active {
-                let r_py = self.pyramid_regulariser(contacts[i].dist, inv_weights[i]);
-                let mut h = block(i, i);
-                for (p, reg) in [r_py, r_py, 0.5 * r_py].into_iter().enumerate() {
-                    h[p][p] += reg;
-                }
+            for (ki, &i) in active.iter().enumerate() {
+                let h = blocks[ki * n + ki];
                 let mut g = rhs[i];
-                for &j in active.iter().filter(|&&j| j != i) {
-                    let bij = block(i, j);
+                for (kj, &j) in active.iter().enumerate().filter(|&(kj, _)| kj != ki) {
+                    let bij = &blocks[ki * n + kj];
                     for (p, gp) in g.iter_mut().enumerate() {
                         *gp -= (0..3).map(|q| bij[p][q] * x[j][q]).sum::<f32>();
                     }
