@@ -150,3 +150,31 @@ fn dry_run_prints_an_array_script_with_the_users_options() {
     assert!(!root.join("s").exists(), "a dry run writes nothing");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn every_algorithm_and_preset_has_a_measured_cost_and_the_time_limit_adds_margin_and_start_up() {
+    use rfm::study::cost::{minutes_for, seconds_per_step};
+    for algo in Algo::ALL {
+        for preset in [Preset::Paper, Preset::Cpu, Preset::Demo] {
+            let c = seconds_per_step(algo, preset);
+            assert!(c.is_finite() && c > 0.0, "{algo} {preset:?}: {c}");
+            for steps in [1u64, 5_000, 250_000] {
+                let m = minutes_for(algo, preset, steps, 2.0) as f64;
+                let exact = steps as f64 * c * 2.0 / 60.0 + 10.0;
+                assert!(
+                    m >= exact && m < exact + 1.0,
+                    "{algo} {preset:?} {steps}: {m} min for {exact}"
+                );
+            }
+        }
+    }
+    // The paper preset's flow policies are dearer per step than the cpu preset's, which are
+    // dearer than the demo preset's: the table is not a copy of one column.
+    for algo in Algo::ALL {
+        let [p, c, d] =
+            [Preset::Paper, Preset::Cpu, Preset::Demo].map(|q| seconds_per_step(algo, q));
+        if algo != Algo::Sac {
+            assert!(p > c && c > d, "{algo}: {p} {c} {d}");
+        }
+    }
+}

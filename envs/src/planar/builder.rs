@@ -2,7 +2,10 @@
 
 use rapier3d::prelude::*;
 
-use super::{Actuator, BodyId, BodyInfo, Chain, Geom, Joint, SoftLimited};
+use super::{
+    Actuator, BodyId, BodyInfo, Chain, Geom, GroundCapsule, Joint, Shape, SoftContact, SoftGround,
+    SoftLimit, SoftLimited, body_inv_weight,
+};
 use crate::world::World;
 
 /// Builds a [`Chain`]: bodies in tree order (parents first), then actuators.
@@ -17,6 +20,7 @@ pub struct ChainBuilder {
     armature: Vec<f32>,
     self_collisions: bool,
     soft_limits: Vec<SoftLimited>,
+    soft_ground: Option<(f32, f32, SoftLimit)>,
 }
 
 /// Collision group of robot geoms and of the ground.
@@ -39,6 +43,7 @@ impl ChainBuilder {
             armature: Vec::new(),
             self_collisions: false,
             soft_limits: Vec::new(),
+            soft_ground: None,
         }
     }
 
@@ -71,6 +76,15 @@ impl ChainBuilder {
         self.world
             .colliders
             .insert_with_parent(c, h, &mut self.world.bodies);
+    }
+
+    /// A ground plane z = `height` with sliding `friction`, whose contacts with the chain's
+    /// capsules are MuJoCo's soft contacts under `law` (`solref`/`solimp`) with its default
+    /// pyramidal cone, computed outside
+    /// rapier ([`super::SoftGround`]); each contact's friction is the larger of the ground's and
+    /// the geom's (MuJoCo's rule), and must be the same for every geom.
+    pub fn soft_ground(&mut self, height: f32, friction: f32, law: SoftLimit) {
+        self.soft_ground = Some((height, friction, law));
     }
 
     /// Adds a body whose frame sits at `pos` in its parent's frame (the anchor if `parent` is
@@ -226,6 +240,50 @@ impl ChainBuilder {
             mb.armature_mut()[i] = self.armature[i];
         }
         mb.update_rigid_bodies(&mut w.bodies, true);
+        let ground = self.soft_ground.map(|(height, friction, law)| {
+            let mut capsules = Vec::new();
+            let mut inv_weight = Vec::new();
+            let mut mu = None;
+            for (i, b) in self.bodies.iter().enumerate() {
+                for g in &b.geoms {
+                    let Some(f) = g.friction else { continue };
+                    let (a, e, radius) = match g.shape {
+                        Shape::Capsule { a, b, radius } => (a, b, radius),
+                        Shape::Sphere { center, radius } => (center, center, radius),
+                        Shape::Cuboid { .. } => {
+                            panic!("soft ground: body {i} has a box; only capsules and spheres are supported")
+                        }
+                    };
+                    let combined = f.max(friction);
+                    let first = *mu.get_or_insert(combined);
+                    assert!(
+                        first == combined,
+                        "soft ground: one friction for every geom, got {first} and {combined}"
+                    );
+                    capsules.push(GroundCapsule {
+                        body: i,
+                        handle: b.handle,
+                        link: b.link_id,
+                        a,
+                        b: e,
+                        radius,
+                    });
+                    inv_weight.push(
+                        body_inv_weight(mb, &w.bodies, b.link_id)
+                            .expect("a chain's mass matrix is positive definite"),
+                    );
+                }
+            }
+            SoftGround {
+                height,
+                law: SoftContact {
+                    law,
+                    friction: mu.unwrap_or(friction),
+                },
+                capsules,
+                inv_weight,
+            }
+        });
         let springs = self
             .bodies
             .iter()
@@ -250,6 +308,7 @@ impl ChainBuilder {
             self.actuators,
             springs,
             self.soft_limits,
+            ground,
             dof_link,
         )
     }

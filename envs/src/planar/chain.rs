@@ -2,7 +2,10 @@
 
 use rapier3d::prelude::*;
 
-use super::{Actuator, BodyId, BodyInfo, Geom, Joint, SoftLimited, free_acceleration};
+use super::{
+    Actuator, BodyId, BodyInfo, Geom, GroundTouch, Joint, SoftGround, SoftLimited,
+    free_acceleration,
+};
 use crate::state::PhysicsState;
 use crate::world::World;
 
@@ -16,6 +19,8 @@ pub struct Chain {
     actuators: Vec<Actuator>,
     springs: Vec<(usize, f32)>,
     soft_limits: Vec<SoftLimited>,
+    ground: Option<SoftGround>,
+    touches: Vec<(BodyId, GroundTouch)>,
     inv_weight0: Vec<f32>,
     dof_link: Vec<(usize, usize)>,
     ctrl: Vec<f32>,
@@ -29,6 +34,7 @@ impl Chain {
         actuators: Vec<Actuator>,
         springs: Vec<(usize, f32)>,
         soft_limits: Vec<SoftLimited>,
+        ground: Option<SoftGround>,
         dof_link: Vec<(usize, usize)>,
     ) -> Self {
         let (m, _) = world.multibody_joints.get(mb).expect("multibody");
@@ -45,6 +51,8 @@ impl Chain {
             actuators,
             springs,
             soft_limits,
+            ground,
+            touches: Vec::new(),
             dof_link,
             ctrl: Vec::new(),
         }
@@ -83,6 +91,7 @@ impl Chain {
     pub fn reset(&mut self) {
         self.world.clone_from(&self.template);
         self.ctrl.clear();
+        self.touches.clear();
     }
 
     /// Generalized coordinate `i` (MuJoCo's qpos for a planar chain).
@@ -110,6 +119,7 @@ impl Chain {
         assert_eq!(qpos.len(), n, "qpos length");
         assert_eq!(qvel.len(), n, "qvel length");
         self.world.clone_from(&self.template);
+        self.touches.clear();
         let disp: Vec<f32> = (0..n).map(|i| qpos[i] - self.qpos(i)).collect();
         let w = &mut self.world;
         let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
@@ -174,7 +184,11 @@ impl Chain {
             let dof = self.bodies[body].first_dof;
             tau[dof] -= k * self.qpos(dof);
         }
-        let limits = self.soft_limit_forces(&tau);
+        // Ground contacts first (from the applied forces), then the limits with the contact
+        // forces in their a₀, as finger's contacts and limits.
+        let tau_c = self.ground_contact_forces(&tau);
+        let with_contacts: Vec<f32> = tau.iter().zip(&tau_c).map(|(a, b)| a + b).collect();
+        let limits = self.soft_limit_forces(&with_contacts);
         for i in 0..self.bodies.len() {
             let dof = self.bodies[i].first_dof;
             let f = tau[dof] + limits.as_ref().map_or(0.0, |l| l[dof]);
@@ -184,6 +198,45 @@ impl Chain {
             }
         }
         self.world.step(&mut self.pipeline);
+    }
+
+    /// Computes the soft ground's contacts under applied forces `tau` (kept for
+    /// [`Chain::ground_touches`]), applies them as world forces at the contact points and
+    /// returns their generalized force (zeros without a soft ground or contact).
+    fn ground_contact_forces(&mut self, tau: &[f32]) -> Vec<f32> {
+        self.touches.clear();
+        let Some(ground) = &self.ground else {
+            return vec![0.0; tau.len()];
+        };
+        let w = &mut self.world;
+        let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
+        let (touches, tau_c) = ground.contacts(mb, &w.bodies, w.gravity, tau);
+        for &(body, t) in &touches {
+            let force = Vector::new(t.force[1], 0.0, t.force[0]);
+            w.bodies[self.bodies[body].handle].add_force_at_point(force, t.position, false);
+            self.touches.push((BodyId(body), t));
+        }
+        tau_c
+    }
+
+    /// The soft ground contacts that acted in the last step (empty after a reset or
+    /// `set_state`, and for a chain without a soft ground).
+    pub fn ground_touches(&self) -> &[(BodyId, GroundTouch)] {
+        &self.touches
+    }
+
+    /// Each soft-ground capsule's body and its `body_invweight0` (the regulariser's scale of
+    /// its contacts), in geom order; empty without a soft ground.
+    pub fn ground_inv_weights(&self) -> Vec<(BodyId, f32)> {
+        self.ground
+            .iter()
+            .flat_map(|g| {
+                g.capsules
+                    .iter()
+                    .zip(&g.inv_weight)
+                    .map(|(c, &w)| (BodyId(c.body), w))
+            })
+            .collect()
     }
 
     /// The generalized forces of the [`super::SoftLimit`]s under applied forces `tau`, or

@@ -18,6 +18,8 @@ mod builder;
 mod chain;
 mod free_acceleration;
 mod geom;
+mod ground_contact;
+mod pyramidal_contact;
 mod soft_contact;
 mod soft_limit;
 
@@ -25,7 +27,9 @@ pub use builder::ChainBuilder;
 pub use chain::Chain;
 pub(crate) use free_acceleration::{body_inv_weight, free_acceleration, free_motion};
 pub use geom::{BodyId, DofParams, Geom, Joint, Shape};
-pub use soft_contact::{ContactPoint, SoftContact};
+pub(crate) use ground_contact::{GroundCapsule, SoftGround};
+pub use ground_contact::{GroundTouch, capsule_plane_contacts};
+pub use soft_contact::{ContactPoint, MAX_SWEEPS, SoftContact};
 pub use soft_limit::SoftLimit;
 
 /// What the chain keeps about each body.

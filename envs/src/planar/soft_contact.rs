@@ -36,9 +36,9 @@ use rapier3d::na::DMatrix;
 use super::SoftLimit;
 
 /// Most block Gauss–Seidel sweeps over coupled contacts.
-const MAX_SWEEPS: usize = 50;
+pub const MAX_SWEEPS: usize = 50;
 /// Sweeps stop when no force changes by more than this fraction of the largest force.
-const SWEEP_TOLERANCE: f32 = 1e-6;
+pub(super) const SWEEP_TOLERANCE: f32 = 1e-6;
 
 /// One contact, in its normal–tangent frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -64,7 +64,7 @@ impl SoftContact {
     /// The normal and tangential forces `[fₙ, fₜ]` of each contact (fₙ ≥ 0, |fₜ| ≤ μ fₙ, zero
     /// for a contact at `dist ≥ 0`), given the contacts' Delassus matrix `delassus` (2m × 2m,
     /// rows 2i and 2i + 1 the normal and tangent of contact i) and the bodies' summed
-    /// `body_invweight0` `inv_weight`.
+    /// `body_invweight0` `inv_weight`, the same for every contact ([`SoftContact::solve`]).
     ///
     /// # Panics
     /// If `delassus` is not 2m × 2m for m contacts.
@@ -75,12 +75,25 @@ impl SoftContact {
         delassus: &DMatrix<f32>,
         inv_weight: f32,
     ) -> Vec<[f32; 2]> {
+        self.solve(contacts, delassus, &vec![inv_weight; contacts.len()])
+            .0
+    }
+
+    /// [`SoftContact::forces`] with each contact's own summed `body_invweight0`
+    /// (`inv_weights[i]` for contact i), and the number of block Gauss–Seidel sweeps taken
+    /// (at most [`MAX_SWEEPS`]; 1 for a single contact, which is solved exactly).
+    ///
+    /// # Panics
+    /// If `delassus` is not 2m × 2m, or `inv_weights` does not have m entries, for m contacts.
+    #[track_caller]
+    pub fn solve(
+        &self,
+        contacts: &[ContactPoint],
+        delassus: &DMatrix<f32>,
+        inv_weights: &[f32],
+    ) -> (Vec<[f32; 2]>, usize) {
         let m = contacts.len();
-        assert_eq!(
-            delassus.shape(),
-            (2 * m, 2 * m),
-            "Delassus matrix of {m} contacts"
-        );
+        check_shapes(m, delassus, inv_weights);
         let mut f = vec![[0.0f32; 2]; m];
         let active: Vec<usize> = (0..m).filter(|&i| contacts[i].dist < 0.0).collect();
         // a_ref − a₀ and the regularised diagonal block of each active contact.
@@ -94,11 +107,13 @@ impl SoftContact {
                 ]
             })
             .collect();
-        let sweeps = if active.len() <= 1 { 1 } else { MAX_SWEEPS };
-        for _ in 0..sweeps {
+        let max_sweeps = if active.len() <= 1 { 1 } else { MAX_SWEEPS };
+        let mut sweeps = 0;
+        for _ in 0..max_sweeps {
+            sweeps += 1;
             let mut change = 0.0f32;
             for &i in &active {
-                let reg = self.law.regulariser(contacts[i].dist, inv_weight);
+                let reg = self.law.regulariser(contacts[i].dist, inv_weights[i]);
                 let mut g = rhs[i];
                 for &j in active.iter().filter(|&&j| j != i) {
                     for (a, gi) in g.iter_mut().enumerate() {
@@ -123,8 +138,19 @@ impl SoftContact {
                 break;
             }
         }
-        f
+        (f, sweeps)
     }
+}
+
+/// Panics unless `delassus` is 2m × 2m and `inv_weights` has m entries, for m contacts.
+#[track_caller]
+pub(super) fn check_shapes(m: usize, delassus: &DMatrix<f32>, inv_weights: &[f32]) {
+    assert_eq!(
+        delassus.shape(),
+        (2 * m, 2 * m),
+        "Delassus matrix of {m} contacts"
+    );
+    assert_eq!(inv_weights.len(), m, "one body_invweight0 per contact");
 }
 
 /// argmin of ½ fᵀ h f − gᵀ f over the cone |f₁| ≤ μ f₀ (h symmetric positive definite).

@@ -36,22 +36,27 @@
 //! conaffinity = 1). Timestep 0.01 s, one physics step per control step.
 //!
 //! ## Differences from dm_control
-//! - Integrator and contacts: rapier's semi-implicit Euler with TGS-soft contacts (one solver
-//!   iteration) instead of MuJoCo's Euler with soft-constraint contacts; springs are explicit and
-//!   damping implicit in both. Trajectories differ; gait statistics should be similar.
+//! - Integrator: rapier's semi-implicit Euler (one solver iteration) for MuJoCo's Euler;
+//!   springs are explicit and damping implicit in both. Trajectories differ; gait statistics
+//!   should be similar.
+//! - Ground contacts are MuJoCo's soft contacts (default `solref` 0.02 1, `solimp` 0.9 0.95
+//!   0.001), two per capsule lying on the floor (one per end cap), all solved together once per
+//!   10 ms step outside rapier ([`crate::planar::ChainBuilder::soft_ground`]) with MuJoCo's
+//!   default pyramidal cone, as cheetah.xml has; rapier has no ground collider. Contacts and
+//!   limits are solved one after the other, not jointly, and the contacts' unconstrained
+//!   acceleration leaves out velocity-product terms. Body–body contacts stay rapier's.
 //! - Joint limits are MuJoCo's soft limits (default `solreflimit` 0.02 1, `solimplimit`
 //!   0.9 0.95 0.001) applied as an explicit force once per 10 ms step, as MuJoCo's Euler
 //!   step applies them ([`crate::planar::SoftLimit`]); contact forces are not in their
 //!   unconstrained acceleration. v1 used rapier's hard limits (the front thigh, which rests
 //!   past its 0.4° stop, was held at it).
-//! - Friction cone: rapier's Coulomb cone vs MuJoCo's pyramidal cone (condim 3: sliding
-//!   friction only in both). The random-policy return is higher than dm_control's
-//!   (6.4 ± 7.0 vs 3.7 ± 1.0 over 20 episodes; see paper-notes/envs-vs-dm_control.md).
+//! - Torsional and rolling friction (condim 3 has none) are absent in both.
 //! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
 //!
 //! ## Version history
 //! - v1: first version.
 //! - v2: MuJoCo's soft joint limits (were rapier's hard ones).
+//! - v3: MuJoCo's soft ground contacts (were rapier's; feet slid 2× MuJoCo's speed).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -75,7 +80,7 @@ const ORDER: [usize; 9] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 /// Task specification.
 pub static SPEC: EnvSpec = EnvSpec {
     name: "cheetah-run",
-    version: 2,
+    version: 3,
     observation: &[
         ObservationField {
             name: "position",
@@ -248,7 +253,8 @@ impl CheetahRun {
 
         let mut b = ChainBuilder::new(SPEC.control_timestep as f32 / SPEC.substeps as f32);
         b.self_collisions(true);
-        b.ground(0.0, 1.0);
+        // cheetah.xml's geoms and ground take MuJoCo's default solref/solimp.
+        b.soft_ground(0.0, 1.0, SoftLimit::MUJOCO_DEFAULT);
         let torso = b.body(
             None,
             Vector::new(0.0, 0.0, 0.7),
