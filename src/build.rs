@@ -14,7 +14,7 @@ fn git(args: &[&str]) -> Option<String> {
 }
 
 fn main() {
-    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/build.rs");
     let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=RFM_GIT_COMMIT={commit}");
     // Re-run when HEAD moves: HEAD itself (a branch switch) and the branch's ref (a commit).
