@@ -1,8 +1,8 @@
 //! Products with very few rows of `A`, as when an agent acts on one state: `C ← αAB + βC` for
 //! `m ≤` [`FEW_ROWS`] by combinations of the rows of `B`. A packed GEMM (matrixmultiply) copies
 //! all of `B` into panels on every call, which for one row costs more than the product: the
-//! policy's one-state forward measured 61–67 µs through it against ≈ 6 µs by row combinations
-//! (`cargo bench --bench mlp -- policy_fwd/infer/1`, see benches/README.md).
+//! policy's one-state forward measured 37–39 µs through it against 9–10 µs by row combinations
+//! (`policy_fwd/infer/1` of `cargo bench --bench mlp`, one quiet sitting: benches/README.md).
 //!
 //! Each row of `C` is `α (Σ_p a_ip b_p) + β c_i`: the sum accumulated by [`axpy`] in `p` order
 //! from zero, then scaled and added to `β C`, the order of matrixmultiply's kernels (so on an
