@@ -10,7 +10,7 @@ mod pairs;
 #[path = "common/tolerance.rs"]
 mod tolerance;
 
-use pairs::{Drive, Run, Trajectory, max_error};
+use pairs::{Run, Trajectory, max_error};
 use rfm_envs::TaskId;
 use rfm_envs::tasks::finger::FingerVariant;
 use tolerance::{
@@ -211,95 +211,6 @@ fn finger_moves_like_mujoco_until_it_touches_the_spinner() {
         with_limit >= 1,
         "no finger run meets a joint limit before a touch"
     );
-}
-
-/// Prints every paired statistic (the tables of paper-notes/envs-vs-dm_control.md).
-#[test]
-#[ignore = "a report, not a check: cargo test --release -p rfm-envs --test mujoco_pairs -- --ignored --nocapture"]
-fn report() {
-    for task in [
-        TaskId::CartpoleSwingup,
-        TaskId::CheetahRun,
-        TaskId::WalkerWalk,
-        TaskId::FingerSpin,
-        TaskId::FingerTurnHard,
-    ] {
-        let dt = task.spec().control_timestep;
-        for (run, rfm) in runs(task) {
-            let nq = run.start.qpos.len();
-            let e =
-                |a: &Trajectory, w: usize| max_error(&a.qpos, &run.mujoco.qpos, 0..w + 1, 0..nq);
-            let h = &run.mujoco_half_dt;
-            print!(
-                "{} seed {} {:?}: qpos err rfm/half @10 {:.1e}/{:.1e} @50 {:.1e}/{:.1e} @300 {:.1e}/{:.1e}",
-                task.name(),
-                run.reset_seed,
-                run.drive,
-                e(&rfm, 10),
-                e(h, 10),
-                e(&rfm, 50),
-                e(h, 50),
-                e(&rfm, 300),
-                e(h, 300)
-            );
-            let ret = |t: &Trajectory| t.reward.iter().sum::<f64>();
-            print!(
-                " | return rfm/mj/half {:.2}/{:.2}/{:.2}",
-                ret(&rfm),
-                ret(&run.mujoco),
-                ret(h)
-            );
-            match task {
-                TaskId::CheetahRun | TaskId::WalkerWalk => {
-                    let x = usize::from(task == TaskId::WalkerWalk);
-                    let s = |t: &Trajectory| gait::foot_slip(task, t, dt);
-                    let (a, b, c) = (s(&rfm), s(&run.mujoco), s(h));
-                    print!(
-                        " | speed {:.3}/{:.3}/{:.3} slip {:.3}/{:.3}/{:.3} ground {:.2}/{:.2}/{:.2}",
-                        gait::mean_rate(&rfm, x),
-                        gait::mean_rate(&run.mujoco, x),
-                        gait::mean_rate(h, x),
-                        a.0,
-                        b.0,
-                        c.0,
-                        a.1,
-                        b.1,
-                        c.1
-                    );
-                }
-                TaskId::FingerSpin | TaskId::FingerTurnHard => {
-                    let v = if task == TaskId::FingerSpin {
-                        FingerVariant::Spin
-                    } else {
-                        FingerVariant::TurnHard
-                    };
-                    let (a, b, c) = (
-                        gait::finger_stats(v, &rfm),
-                        gait::finger_stats(v, &run.mujoco),
-                        gait::finger_stats(v, h),
-                    );
-                    print!(
-                        " | touching {:.2}/{:.2}/{:.2} spin {:.2}/{:.2}/{:.2} kick {:.2}/{:.2}/{:.2} first {}/{}/{}",
-                        a.touching,
-                        b.touching,
-                        c.touching,
-                        a.spin,
-                        b.spin,
-                        c.spin,
-                        a.kick,
-                        b.kick,
-                        c.kick,
-                        a.first_touch,
-                        b.first_touch,
-                        c.first_touch
-                    );
-                }
-                _ => {}
-            }
-            println!();
-        }
-    }
-    let _ = Drive::Zero;
 }
 
 /// Cart x over 400 steps from cartpole's seed-11 start under `act(step)`.

@@ -3,6 +3,8 @@
 //! finished demo run (`runs/demo`, written by `cargo run --release`). The regression-target
 //! error per coefficient and K that this file also measured is now `rfm ablate`
 //! (`src/ablation/`, paper-notes/ablations.md).
+//!
+//! Run: `cargo run --release` (writes runs/demo), then `cargo bench --bench presets_sampling`.
 
 use ndarray::{Array1, Array2};
 use rand::SeedableRng;
@@ -13,9 +15,7 @@ use rfm::policies::resample::Selection;
 use rfm::rl::build::{Built, build};
 use rfm::run::state::record_of;
 
-#[test]
-#[ignore = "measurement for paper-notes/presets.md; needs runs/demo from `cargo run --release`; prints a table"]
-fn presets_sampling_quality() {
+fn main() {
     let c = Checkpoint::read("runs/demo/checkpoint.safetensors")
         .expect("run `cargo run --release` first");
     let record = record_of(&c).unwrap();
