@@ -53,3 +53,52 @@ fn walker_feet_grip_like_mujocos() {
     assert_eq!(checked, 9, "three statistics of three drives");
     assert!(failures.is_empty(), "{failures:?}");
 }
+
+/// MuJoCo 3.3.6's `dof_invweight0` (in its order rootz, rootx, rooty, right hip, knee, ankle,
+/// left hip, knee, ankle) and `body_invweight0[:, 0]` (torso, right thigh, leg, foot, left
+/// thigh, leg, foot) of walker.xml: the reference inverse inertias that scale the soft limits'
+/// and contacts' regularisers. Ours come from the f32 mass matrix at q = 0, so 1e-4 relative
+/// covers the rounding (as for cheetah's); a wrong mass, inertia or Jacobian is off by percents.
+#[test]
+fn walker_inv_weights_are_mujocos() {
+    let dof = [
+        0.036_327_59,
+        0.080_016_96,
+        1.431_475_76,
+        5.844_796_81,
+        9.658_820_19,
+        33.746_040_05,
+        5.844_796_81,
+        9.658_820_19,
+        33.746_040_05,
+    ];
+    let body = [
+        0.038_781_52,
+        0.052_447_57,
+        0.064_303_55,
+        0.152_492_54,
+        0.052_447_57,
+        0.064_303_55,
+        0.152_492_54,
+    ];
+    let w = rfm_envs::tasks::walker::Walker::walk();
+    // chain DoFs are x, z, pitch, hinges; MuJoCo's root order is z, x, pitch.
+    let order = [1, 0, 2, 3, 4, 5, 6, 7, 8];
+    for (k, &mj) in dof.iter().enumerate() {
+        let ours = f64::from(w.chain().inv_weight0()[order[k]]);
+        assert!(
+            (ours - mj).abs() / mj < 1e-4,
+            "dof {k}: {ours} vs MuJoCo's {mj}"
+        );
+    }
+    let weights = w.chain().ground_inv_weights();
+    assert_eq!(weights.len(), 7, "one capsule per body");
+    for (k, (&(b, ours), &mj)) in weights.iter().zip(&body).enumerate() {
+        assert_eq!(b, w.bodies()[k], "capsule {k} is on body {k}");
+        let ours = f64::from(ours);
+        assert!(
+            (ours - mj).abs() / mj < 1e-4,
+            "body {k}: {ours} vs MuJoCo's {mj}"
+        );
+    }
+}
