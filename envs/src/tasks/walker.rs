@@ -49,17 +49,15 @@
 //! ## Differences from dm_control
 //! - Integrator: rapier's semi-implicit Euler (one solver iteration) for MuJoCo's Euler;
 //!   damping implicit in both. Trajectories differ once contacts make the motion chaotic.
-//! - Contacts and limits are MuJoCo's soft constraints, but applied as explicit forces from
-//!   the state at the start of each 2.5 ms step and solved one after the other (contacts from
-//!   the applied forces, then the limits with the contact forces in their a₀), not jointly;
-//!   their unconstrained accelerations leave out velocity-product terms. Each limit is solved
-//!   on its own DoF with diag(M⁻¹), where MuJoCo solves every limit and contact row together.
-//! - The limits yield more than MuJoCo's under violent motion: under bang-bang actions hinges
-//!   go 36–48° past their stops where MuJoCo's go 28–38°, in the air as on the ground, and feet
-//!   sink up to 15 cm (MuJoCo 7–14 cm) (paper-notes/envs-vs-dm_control.md, "walker v4").
-//!   Foot slip, ground fraction, speeds and random-policy returns agree with MuJoCo's.
-//! - Speed: ten rapier steps and up to twenty extra mass matrices per control step; about 0.6×
-//!   dm_control's control steps per CPU-second (v3 ran at its rate).
+//! - Contacts and limits are MuJoCo's soft constraints solved as one program, as MuJoCo does
+//!   (`[ENV:Eq.soft-constraints]`), but applied as explicit forces from the state at the start
+//!   of each 2.5 ms step. Under bang-bang actions hinges go 31.8° past their stops and feet sink
+//!   8.7 cm, inside MuJoCo's 28–38° and 7–14 cm (`tests/walker_contacts.rs`). Foot slip, ground
+//!   fraction, speeds and random-policy returns agree with MuJoCo's
+//!   (paper-notes/envs-vs-dm_control.md, "walker v4").
+//! - Speed: ten rapier multibody steps and ten constraint solves (each with its own mass
+//!   matrix) per control step: about half of dm_control's control steps per CPU-second (v3,
+//!   with two rapier steps of five substeps, ran at its rate).
 //! - Torsional and rolling friction (condim 3 has none) are absent in both.
 //! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
 //!
