@@ -16,6 +16,7 @@ use rfm_envs::planar::{MAX_SWEEPS, capsule_plane_contacts};
 use rfm_envs::tasks::cheetah::CheetahRun;
 use rfm_envs::{Task, TaskId};
 
+use gait::Sample;
 use pairs::Drive;
 
 fn point() -> impl Strategy<Value = Vector> {
@@ -154,35 +155,6 @@ fn cheetah_ground_contacts_converge_within_the_sweep_limit() {
 /// paper-notes/envs-vs-dm_control.md).
 const REST_SLIP_FACTOR: f64 = 1.5;
 
-/// The three seeds' values of one gait statistic: rfm, MuJoCo, MuJoCo at dt/2.
-struct Sample {
-    rfm: [f64; 3],
-    mujoco: [f64; 3],
-    half_dt: [f64; 3],
-}
-
-impl Sample {
-    fn mean(x: &[f64; 3]) -> f64 {
-        x.iter().sum::<f64>() / 3.0
-    }
-
-    /// MuJoCo's own spread: its largest change with half the timestep on one seed, plus two
-    /// standard deviations of a difference of two 3-seed means, √(2/3) s, with s MuJoCo's
-    /// seed-to-seed standard deviation (rfm's seeds are taken to scatter as MuJoCo's do).
-    fn tolerance(&self) -> f64 {
-        let dt = (0..3)
-            .map(|i| (self.mujoco[i] - self.half_dt[i]).abs())
-            .fold(0.0, f64::max);
-        let m = Self::mean(&self.mujoco);
-        let var = self.mujoco.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 2.0;
-        dt + 2.0 * (2.0 / 3.0 * var).sqrt()
-    }
-
-    fn gap(&self) -> f64 {
-        (Self::mean(&self.rfm) - Self::mean(&self.mujoco)).abs()
-    }
-}
-
 /// Foot slip, the fraction of foot samples on the ground and the mean forward speed of rfm's
 /// cheetah against MuJoCo's, over seeds 11–13 from the same starts under the same actions:
 /// the 3-seed means agree within MuJoCo's own spread ([`Sample::tolerance`]). cheetah v2
@@ -194,37 +166,10 @@ impl Sample {
 /// is held within [`REST_SLIP_FACTOR`] of MuJoCo's.
 #[test]
 fn cheetah_feet_grip_like_mujocos() {
-    let task = TaskId::CheetahRun;
-    let dt = task.spec().control_timestep;
-    let mut stats: Vec<(Drive, [[f64; 3]; 3], [[f64; 3]; 3], [[f64; 3]; 3])> = Vec::new();
-    for run in pairs::load(task) {
-        let rfm = pairs::replay(task, &run);
-        let measure = |t: &pairs::Trajectory| {
-            let (slip, ground) = gait::foot_slip(task, t, dt);
-            [slip, ground, gait::mean_rate(t, 0)]
-        };
-        let (r, m, h) = (
-            measure(&rfm),
-            measure(&run.mujoco),
-            measure(&run.mujoco_half_dt),
-        );
-        let seed = (run.reset_seed - 11) as usize;
-        let entry = match stats.iter_mut().find(|s| s.0 == run.drive) {
-            Some(e) => e,
-            None => {
-                stats.push((run.drive, [[0.0; 3]; 3], [[0.0; 3]; 3], [[0.0; 3]; 3]));
-                stats.last_mut().expect("just pushed")
-            }
-        };
-        for k in 0..3 {
-            entry.1[k][seed] = r[k];
-            entry.2[k][seed] = m[k];
-            entry.3[k][seed] = h[k];
-        }
-    }
+    let stats = gait::gait_samples(TaskId::CheetahRun, 0);
     assert_eq!(stats.len(), 3, "zero, random and sine drives");
     let mut failures = Vec::new();
-    for (drive, r, m, h) in &stats {
+    for (drive, samples) in &stats {
         for (k, name) in ["foot slip", "ground fraction", "forward speed"]
             .iter()
             .enumerate()
@@ -232,11 +177,7 @@ fn cheetah_feet_grip_like_mujocos() {
             if *drive == Drive::Zero && k == 2 {
                 continue;
             }
-            let s = Sample {
-                rfm: r[k],
-                mujoco: m[k],
-                half_dt: h[k],
-            };
+            let s = samples[k];
             let (gap, tol) = (s.gap(), s.tolerance());
             if *drive == Drive::Zero && k == 0 {
                 // At rest MuJoCo's creep does not change with its timestep and its seeds

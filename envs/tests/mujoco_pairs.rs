@@ -106,22 +106,24 @@ fn coords_check(
     )
 }
 
+/// walker v4's limits are MuJoCo's soft ones (walker.xml's `solimplimit` 0 0.99 0.01), so the
+/// falling walker is compared step by step until either a geom comes within
+/// [`gait::GROUND_HEIGHT`] of the ground, limits included: in the air the motion is not
+/// chaotic, and a joint that meets its stop must yield as MuJoCo's does. (v3's hard limits
+/// departed at the first limit, so its window ended there.)
 #[test]
-fn walker_falls_like_mujoco_until_a_foot_lands_or_a_joint_meets_its_limit() {
-    let mut checked = 0;
+fn walker_falls_like_mujoco_until_a_foot_lands() {
+    let (mut checked, mut with_limit) = (0, 0);
     for (run, rfm) in runs(TaskId::WalkerWalk) {
-        // Both must still be in the air, and no joint at a limit (walker's limits are still
-        // rapier's hard ones): the earliest of the four.
         let w = TaskId::WalkerWalk;
-        let land = gait::first_ground_contact(w, &run.mujoco)
-            .min(gait::first_ground_contact(w, &rfm))
-            .min(first_limit(w, &run.mujoco))
-            .min(first_limit(w, &rfm));
+        let land =
+            gait::first_ground_contact(w, &run.mujoco).min(gait::first_ground_contact(w, &rfm));
         if land < 2 {
             continue;
         }
+        let limit = first_limit(w, &run.mujoco).min(first_limit(w, &rfm));
         println!(
-            "walker seed {} {:?}: {land} comparable steps",
+            "walker seed {} {:?}: {land} comparable steps, first limit at {limit}",
             run.reset_seed, run.drive
         );
         let (err, allowed) = horizon_check(&run, &rfm, land - 1);
@@ -132,8 +134,10 @@ fn walker_falls_like_mujoco_until_a_foot_lands_or_a_joint_meets_its_limit() {
             run.drive
         );
         checked += 1;
+        with_limit += usize::from(limit + 2 < land);
     }
     assert!(checked >= 3, "only {checked} walker runs start in the air");
+    println!("{with_limit} of {checked} runs meet a joint limit in the air");
 }
 
 /// The cheetah lifted 3 m off the ground (`tests/data/mujoco_airborne.json`) under the random

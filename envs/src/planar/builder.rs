@@ -21,6 +21,7 @@ pub struct ChainBuilder {
     self_collisions: bool,
     soft_limits: Vec<SoftLimited>,
     soft_ground: Option<(f32, f32, SoftLimit)>,
+    rapier_ground: bool,
 }
 
 /// Collision group of robot geoms and of the ground.
@@ -44,6 +45,7 @@ impl ChainBuilder {
             self_collisions: false,
             soft_limits: Vec::new(),
             soft_ground: None,
+            rapier_ground: false,
         }
     }
 
@@ -60,7 +62,18 @@ impl ChainBuilder {
     }
 
     /// Adds an infinite ground plane z = `height` with sliding `friction` (max-combined, as MuJoCo).
+    /// Call before adding bodies (their rapier colliders are made only if something in rapier
+    /// can touch them: this ground or each other).
+    ///
+    /// # Panics
+    /// If a body was added already.
+    #[track_caller]
     pub fn ground(&mut self, height: f32, friction: f32) {
+        assert!(
+            self.bodies.is_empty(),
+            "add the rapier ground before the bodies"
+        );
+        self.rapier_ground = true;
         let h = self
             .world
             .bodies
@@ -112,7 +125,11 @@ impl ChainBuilder {
                 .can_sleep(false)
                 .additional_mass_properties(mprops),
         );
-        for g in geoms {
+        // A geom gets a rapier collider only if something in rapier can touch it: a rapier
+        // ground or the other bodies. Against a soft ground alone it would only cost broad-
+        // and narrow-phase time (the soft ground reads the geoms, not colliders).
+        let collides = self.rapier_ground || self.self_collisions;
+        for g in geoms.iter().filter(|_| collides) {
             if let Some(friction) = g.friction {
                 let c = g
                     .shape

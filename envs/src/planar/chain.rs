@@ -2,6 +2,7 @@
 
 use rapier3d::prelude::*;
 
+use super::soft_constraints::{LimitRow, solve_soft_constraints};
 use super::{
     Actuator, BodyId, BodyInfo, Geom, GroundTouch, Joint, SoftGround, SoftLimited,
     free_acceleration,
@@ -166,57 +167,44 @@ impl Chain {
         self.ctrl.extend_from_slice(ctrl);
     }
 
-    /// Advances one physics step with the current controls, spring torques and soft limits.
+    /// Advances one physics step with the current controls, spring torques, soft ground
+    /// contacts and soft limits.
     pub fn step(&mut self) {
         for b in &self.bodies {
             let rb = &mut self.world.bodies[b.handle];
             rb.reset_torques(false);
             rb.reset_forces(false);
         }
-        let mut tau = vec![0.0; self.ndofs()];
-        for i in 0..self.actuators.len() {
-            let a = self.actuators[i];
-            let u = self.ctrl.get(i).copied().unwrap_or(0.0);
-            tau[self.bodies[a.body].first_dof] += a.gear * u;
+        let mut tau = self.applied_forces();
+        // Ground contacts and soft limits together, from the applied forces (one program).
+        let limits = self.limit_rows();
+        let w = &mut self.world;
+        let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
+        let forces = solve_soft_constraints(
+            mb,
+            &w.bodies,
+            w.gravity,
+            &tau,
+            self.ground.as_ref(),
+            &limits,
+        );
+        for &(dof, f) in &forces.limits {
+            tau[dof] += f;
         }
-        for i in 0..self.springs.len() {
-            let (body, k) = self.springs[i];
-            let dof = self.bodies[body].first_dof;
-            tau[dof] -= k * self.qpos(dof);
+        self.touches.clear();
+        for (body, t) in forces.touches {
+            let force = Vector::new(t.force[1], 0.0, t.force[0]);
+            w.bodies[self.bodies[body].handle].add_force_at_point(force, t.position, false);
+            self.touches.push((BodyId(body), t));
         }
-        // Ground contacts first (from the applied forces), then the limits with the contact
-        // forces in their a₀, as finger's contacts and limits.
-        let tau_c = self.ground_contact_forces(&tau);
-        let with_contacts: Vec<f32> = tau.iter().zip(&tau_c).map(|(a, b)| a + b).collect();
-        let limits = self.soft_limit_forces(&with_contacts);
         for i in 0..self.bodies.len() {
-            let dof = self.bodies[i].first_dof;
-            let f = tau[dof] + limits.as_ref().map_or(0.0, |l| l[dof]);
+            let f = tau[self.bodies[i].first_dof];
             if f != 0.0 {
                 // (a planar root has no generalized force applied: apply_generalized skips it)
                 self.apply_generalized(i, f);
             }
         }
         self.world.step(&mut self.pipeline);
-    }
-
-    /// Computes the soft ground's contacts under applied forces `tau` (kept for
-    /// [`Chain::ground_touches`]), applies them as world forces at the contact points and
-    /// returns their generalized force (zeros without a soft ground or contact).
-    fn ground_contact_forces(&mut self, tau: &[f32]) -> Vec<f32> {
-        self.touches.clear();
-        let Some(ground) = &self.ground else {
-            return vec![0.0; tau.len()];
-        };
-        let w = &mut self.world;
-        let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
-        let (touches, tau_c) = ground.contacts(mb, &w.bodies, w.gravity, tau);
-        for &(body, t) in &touches {
-            let force = Vector::new(t.force[1], 0.0, t.force[0]);
-            w.bodies[self.bodies[body].handle].add_force_at_point(force, t.position, false);
-            self.touches.push((BodyId(body), t));
-        }
-        tau_c
     }
 
     /// The soft ground contacts that acted in the last step (empty after a reset or
@@ -239,24 +227,55 @@ impl Chain {
             .collect()
     }
 
-    /// The generalized forces of the [`super::SoftLimit`]s under applied forces `tau`, or
-    /// `None` when every soft-limited DoF is inside its range.
-    fn soft_limit_forces(&mut self, tau: &[f32]) -> Option<Vec<f32>> {
-        let outside = |s: &SoftLimited| !(s.range[0]..=s.range[1]).contains(&self.qpos(s.dof));
-        if !self.soft_limits.iter().any(outside) {
-            return None;
+    /// The generalized forces of the actuators (controls × gears) and joint springs in the
+    /// current state.
+    pub(crate) fn applied_forces(&self) -> Vec<f32> {
+        let mut tau = vec![0.0; self.ndofs()];
+        for (i, a) in self.actuators.iter().enumerate() {
+            let u = self.ctrl.get(i).copied().unwrap_or(0.0);
+            tau[self.bodies[a.body].first_dof] += a.gear * u;
         }
-        let w = &mut self.world;
-        let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
-        mb.forward_kinematics(&w.bodies, false);
-        let (a0, inv_mass) = free_acceleration(mb, &w.bodies, w.gravity, tau)?;
-        let mut f = vec![0.0; tau.len()];
-        for s in &self.soft_limits {
-            let (q, v) = (self.qpos(s.dof), self.qvel(s.dof));
-            let (a, w0) = (inv_mass[s.dof], self.inv_weight0[s.dof]);
-            f[s.dof] = s.limit.generalized_force(s.range, q, v, a0[s.dof], a, w0);
+        for &(body, k) in &self.springs {
+            let dof = self.bodies[body].first_dof;
+            tau[dof] -= k * self.qpos(dof);
         }
-        Some(f)
+        tau
+    }
+
+    /// The soft ground, if the chain has one.
+    #[cfg(test)]
+    pub(crate) fn soft_ground(&self) -> Option<&SoftGround> {
+        self.ground.as_ref()
+    }
+
+    /// The rapier multibody of the chain in [`Chain::world`].
+    #[cfg(test)]
+    pub(crate) fn multibody_handle(&self) -> MultibodyJointHandle {
+        self.mb
+    }
+
+    /// The soft-limited DoFs past their ranges in the current state.
+    pub(crate) fn limit_rows(&self) -> Vec<LimitRow> {
+        self.soft_limits
+            .iter()
+            .filter_map(|s| {
+                let q = self.qpos(s.dof);
+                let (dist, sign) = if q < s.range[0] {
+                    (q - s.range[0], 1.0)
+                } else if q > s.range[1] {
+                    (s.range[1] - q, -1.0)
+                } else {
+                    return None;
+                };
+                Some(LimitRow {
+                    dof: s.dof,
+                    dist,
+                    sign,
+                    limit: s.limit,
+                    inv_weight0: self.inv_weight0[s.dof],
+                })
+            })
+            .collect()
     }
 
     /// Applies generalized force `f` on `body`'s one-DoF joint as a world-frame force or

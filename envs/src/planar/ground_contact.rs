@@ -14,14 +14,14 @@
 //! J_p = J_com + J_ω × (p − c) per DoF (c the body's centre of mass, J_com and J_ω its linear
 //! and angular Jacobian rows), dotted with ẑ and x̂.
 //!
-//! All contacts of a step are solved together under MuJoCo's default pyramidal cone (block
-//! Gauss–Seidel over the contacts with the whole M⁻¹, [`SoftContact::solve_pyramidal`]) from the state at the step's start and applied as world
+//! All contacts of a step are solved together under MuJoCo's default pyramidal cone
+//! ([`SoftContact::solve_pyramidal`]'s rows), jointly with the chain's soft limits
+//! ([`super::soft_constraints`]), from the state at the step's start, and applied as world
 //! forces at the contact points, which is Jᵀf in generalized coordinates.
 
-use rapier3d::na::{DMatrix, DVector};
 use rapier3d::prelude::*;
 
-use super::{ContactPoint, SoftContact, free_motion};
+use super::SoftContact;
 
 /// The end caps of the capsule [a, b] with radius `radius` (world frame) that touch the
 /// plane z = `height`: for each, the signed distance r ≤ 0 and the contact point.
@@ -79,72 +79,39 @@ pub struct GroundTouch {
 }
 
 impl SoftGround {
-    /// The contacts of the current state and their forces under the applied generalized
-    /// forces `tau`, with the generalized force Jᵀf they add (one per DoF). Empty when no
-    /// capsule touches.
-    pub(crate) fn contacts(
-        &self,
-        mb: &mut Multibody,
-        bodies: &RigidBodySet,
-        gravity: Vector,
-        tau: &[f32],
-    ) -> (Vec<(usize, GroundTouch)>, Vec<f32>) {
-        let n = mb.ndofs();
-        let mut geo = Vec::new();
+    /// The end caps touching the ground in the current poses: (capsule index, signed distance
+    /// r ≤ 0, contact point), capsules in order.
+    pub(crate) fn touching(&self, bodies: &RigidBodySet) -> Vec<(usize, f32, Vector)> {
+        let mut out = Vec::new();
         for (k, c) in self.capsules.iter().enumerate() {
             let pose = bodies[c.handle].position();
             for (r, p) in capsule_plane_contacts(pose * c.a, pose * c.b, c.radius, self.height) {
-                geo.push((k, r, p));
+                out.push((k, r, p));
             }
         }
-        if geo.is_empty() {
-            return (Vec::new(), vec![0.0; n]);
-        }
-        mb.forward_kinematics(bodies, false);
-        let Some((a0, inv)) = free_motion(mb, bodies, gravity, tau) else {
-            return (Vec::new(), vec![0.0; n]);
-        };
-        let m = geo.len();
-        let mut j = DMatrix::<f32>::zeros(2 * m, n);
-        for (i, &(k, _, p)) in geo.iter().enumerate() {
-            let c = &self.capsules[k];
-            let jac = mb.body_jacobian(c.link);
-            let arm = p - bodies[c.handle].center_of_mass();
-            for d in 0..n {
+        out
+    }
+
+    /// The normal and tangent (x̂) Jacobian rows of a contact at `p` on capsule `k`: the
+    /// body's point Jacobian J_com + J_ω × (p − c), dotted with ẑ and x̂, one entry per DoF
+    /// (forward kinematics must be current).
+    pub(crate) fn contact_rows(
+        &self,
+        mb: &Multibody,
+        bodies: &RigidBodySet,
+        k: usize,
+        p: Vector,
+    ) -> (Vec<f32>, Vec<f32>) {
+        let c = &self.capsules[k];
+        let jac = mb.body_jacobian(c.link);
+        let arm = p - bodies[c.handle].center_of_mass();
+        (0..mb.ndofs())
+            .map(|d| {
                 let lin = Vector::new(jac[(0, d)], jac[(1, d)], jac[(2, d)]);
                 let ang = Vector::new(jac[(3, d)], jac[(4, d)], jac[(5, d)]);
                 let u = lin + ang.cross(arm);
-                j[(2 * i, d)] = u.z;
-                j[(2 * i + 1, d)] = u.x;
-            }
-        }
-        let delassus = &j * &inv * j.transpose();
-        let v = mb.generalized_velocity().clone_owned();
-        let (jv, ja) = (&j * &v, &j * &a0);
-        let points: Vec<ContactPoint> = (0..m)
-            .map(|i| ContactPoint {
-                dist: geo[i].1,
-                velocity: [jv[2 * i], jv[2 * i + 1]],
-                free_acceleration: [ja[2 * i], ja[2 * i + 1]],
+                (u.z, u.x)
             })
-            .collect();
-        let weights: Vec<f32> = geo.iter().map(|g| self.inv_weight[g.0]).collect();
-        let (f, sweeps) = self.law.solve_pyramidal(&points, &delassus, &weights);
-        let lambda = DVector::from_fn(2 * m, |r, _| f[r / 2][r % 2]);
-        let tau_c = j.transpose() * lambda;
-        let touches = (0..m)
-            .map(|i| {
-                (
-                    self.capsules[geo[i].0].body,
-                    GroundTouch {
-                        position: geo[i].2,
-                        depth: -geo[i].1,
-                        force: f[i],
-                        sweeps,
-                    },
-                )
-            })
-            .collect();
-        (touches, tau_c.iter().copied().collect())
+            .unzip()
     }
 }

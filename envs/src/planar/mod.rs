@@ -20,7 +20,9 @@ mod chain;
 mod free_acceleration;
 mod geom;
 mod ground_contact;
+mod nonnegative_blocks;
 mod pyramidal_contact;
+mod soft_constraints;
 mod soft_contact;
 mod soft_limit;
 

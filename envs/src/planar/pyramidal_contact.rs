@@ -19,14 +19,14 @@
 //! ```
 //!
 //! Aₑ = E A Eᵀ with E = [[1, μ], [1, −μ], [1, 0]] per contact, A the (n, t) Delassus matrix.
-//! One contact's 3 × 3 block is solved exactly: the minimiser is the stationary point of its
-//! active set, and the least objective among the 8 subsets' stationary points that are ≥ 0 is
-//! it (every feasible point's objective is at least the minimiser's). Contacts are coupled by
-//! block Gauss–Seidel on these blocks, which converges for the strictly convex program.
+//! One contact's 3 × 3 block is solved exactly and contacts are coupled by block Gauss–Seidel
+//! ([`super::nonnegative_blocks`]), which converges for the strictly convex program. A chain's
+//! step solves these rows together with its soft limits ([`super::soft_constraints`]).
 
-use rapier3d::na::{DMatrix, Matrix3, Vector3};
+use rapier3d::na::DMatrix;
 
-use super::soft_contact::{MAX_SWEEPS, SWEEP_TOLERANCE, check_shapes};
+use super::nonnegative_blocks::{Block, solve_nonnegative_blocks};
+use super::soft_contact::check_shapes;
 use super::{ContactPoint, SoftContact};
 
 impl SoftContact {
@@ -80,88 +80,37 @@ impl SoftContact {
                 [row(e[0]), row(e[1]), row(e[2])]
             })
             .collect();
-        // Each active pair's edge block once (the sweeps reuse them); diagonal blocks
-        // regularised.
+        // The active contacts' edge program: the (i, j) edge block E B_ij Eᵀ, regularised on
+        // the diagonal.
         let n = active.len();
-        let blocks: Vec<[[f32; 3]; 3]> = (0..n * n)
-            .map(|k| {
-                let (i, j) = (active[k / n], active[k % n]);
-                let mut h = block(i, j);
-                if i == j {
-                    let r_py = self.pyramid_regulariser(contacts[i].dist, inv_weights[i]);
-                    for (p, reg) in [r_py, r_py, 0.5 * r_py].into_iter().enumerate() {
-                        h[p][p] += reg;
+        let mut h = DMatrix::<f32>::zeros(3 * n, 3 * n);
+        for (ki, &i) in active.iter().enumerate() {
+            for (kj, &j) in active.iter().enumerate() {
+                let b = block(i, j);
+                for p in 0..3 {
+                    for q in 0..3 {
+                        h[(3 * ki + p, 3 * kj + q)] = b[p][q];
                     }
                 }
-                h
+            }
+            let r_py = self.pyramid_regulariser(contacts[i].dist, inv_weights[i]);
+            for (p, reg) in [r_py, r_py, 0.5 * r_py].into_iter().enumerate() {
+                h[(3 * ki + p, 3 * ki + p)] += reg;
+            }
+        }
+        let g: Vec<f32> = active.iter().flat_map(|&i| rhs[i]).collect();
+        let blocks: Vec<Block> = (0..n)
+            .map(|k| Block {
+                start: 3 * k,
+                len: 3,
             })
             .collect();
-        let mut x = vec![[0.0f32; 3]; m];
-        let max_sweeps = if active.len() <= 1 { 1 } else { MAX_SWEEPS };
-        let mut sweeps = 0;
-        for _ in 0..max_sweeps {
-            sweeps += 1;
-            let mut change = 0.0f32;
-            for (ki, &i) in active.iter().enumerate() {
-                let h = blocks[ki * n + ki];
-                let mut g = rhs[i];
-                for (kj, &j) in active.iter().enumerate().filter(|&(kj, _)| kj != ki) {
-                    let bij = &blocks[ki * n + kj];
-                    for (p, gp) in g.iter_mut().enumerate() {
-                        *gp -= (0..3).map(|q| bij[p][q] * x[j][q]).sum::<f32>();
-                    }
-                }
-                let new = nonnegative_block(h, g);
-                for p in 0..3 {
-                    change = change.max((new[p] - x[i][p]).abs());
-                }
-                x[i] = new;
-            }
-            let scale = x.iter().map(|v| v[0] + v[1] + v[2]).fold(0.0f32, f32::max);
-            if change <= SWEEP_TOLERANCE * scale {
-                break;
-            }
+        let (x, sweeps) = solve_nonnegative_blocks(&h, &g, &blocks);
+        let mut f = vec![[0.0f32; 2]; m];
+        for (k, &i) in active.iter().enumerate() {
+            let v = &x[3 * k..3 * k + 3];
+            f[i] = [v[0] + v[1] + v[2], mu * (v[0] - v[1])];
         }
-        let f = x
-            .iter()
-            .map(|v| [v[0] + v[1] + v[2], mu * (v[0] - v[1])])
-            .collect();
         (f, sweeps)
     }
-}
-
-/// argmin of ½ xᵀ h x − gᵀ x over x ≥ 0 (h symmetric positive definite, 3 × 3): the least
-/// objective among the non-negative stationary points of the 8 active sets.
-fn nonnegative_block(h: [[f32; 3]; 3], g: [f32; 3]) -> [f32; 3] {
-    let mut best = ([0.0f32; 3], 0.0f32);
-    for set in 1u8..8 {
-        let on = |k: usize| set & (1 << k) != 0;
-        // The active set's system, padded with identity rows for the inactive forces (x = 0).
-        let hs = Matrix3::from_fn(|a, b| {
-            if on(a) && on(b) {
-                h[a][b]
-            } else if a == b {
-                1.0
-            } else {
-                0.0
-            }
-        });
-        let gs = Vector3::from_fn(|a, _| if on(a) { g[a] } else { 0.0 });
-        let Some(sol) = hs.lu().solve(&gs) else {
-            continue;
-        };
-        if sol.iter().any(|&v| v < 0.0) {
-            continue;
-        }
-        let xv = [sol[0], sol[1], sol[2]];
-        let value = 0.5
-            * (0..3)
-                .map(|p| xv[p] * (0..3).map(|q| h[p][q] * xv[q]).sum::<f32>())
-                .sum::<f32>()
-            - (0..3).map(|p| g[p] * xv[p]).sum::<f32>();
-        if value < best.1 {
-            best = (xv, value);
-        }
-    }
-    best.0
 }

@@ -33,29 +33,33 @@
 //! (0.04, 0.25), feet (0.05, 0.1, along x). Hinges about −y, damping 0.1, armature 0.01;
 //! ranges hip [−20°, 100°], knee [−150°, 0°], ankle [−45°, 45°]. Root joints have neither.
 //! Robot geoms touch only the floor (conaffinity 0); friction 0.7 on both (walker.xml's default
-//! geom class gives the floor `friction=".7 .1 .1"` too), so MuJoCo's max rule gives 0.7. Timestep 2.5 ms,
-//! 10 integration steps per 25 ms control step, run as 2 rapier steps of 12.5 ms with 5 solver
-//! substeps each (collision detection once per rapier step, contact margin 0.15 m).
+//! geom class gives the floor `friction=".7 .1 .1"` too), so MuJoCo's max rule gives 0.7.
+//! Timestep 2.5 ms, 10 physics steps per 25 ms control step, each one rapier step with one
+//! solver iteration.
+//!
+//! Ground contacts are MuJoCo's soft capsule–plane contacts with its default pyramidal cone
+//! ([`crate::planar::ChainBuilder::soft_ground`]; walker.xml's geoms and floor take the default
+//! `solref` 0.02 1 and `solimp` 0.9 0.95 0.001 0.5 2), computed outside rapier once per physics
+//! step; rapier has no ground and the geoms no colliders. Joint limits are MuJoCo's soft limits
+//! with walker.xml's `solimplimit` 0 0.99 0.01 (mid 0.5, power 2) and the default
+//! `solreflimit` 0.02 1 ([`LIMIT`]): the impedance rises from zero (clamped to 10⁻⁴) at the stop
+//! to 0.99 at 0.01 rad past it, so a joint meets almost no resistance at first and under
+//! bang-bang actions goes about 30° past its range, as in MuJoCo.
 //!
 //! ## Differences from dm_control
-//! - Integrator and contacts: rapier's semi-implicit Euler with TGS-soft contacts (one solver
-//!   iteration per 2.5 ms substep) instead of MuJoCo's Euler with soft-constraint contacts;
-//!   trajectories differ.
-//! - Joint limits are rapier's reactive limits instead of MuJoCo's soft limits
-//!   (`solimplimit` 0 0.99 0.01): a limit row appears only once q is past the range, so joints
-//!   overshoot by about |q̇|·dt — up to about 8° under bang-bang actions (`tests/walker_contacts.rs`).
+//! - Integrator: rapier's semi-implicit Euler (one solver iteration) for MuJoCo's Euler;
+//!   damping implicit in both. Trajectories differ once contacts make the motion chaotic.
+//! - Contacts and limits are MuJoCo's soft constraints solved as one program, as MuJoCo does
+//!   (`[ENV:Eq.soft-constraints]`), but applied as explicit forces from the state at the start
+//!   of each 2.5 ms step. Under bang-bang actions hinges go 31.8° past their stops and feet sink
+//!   8.7 cm, inside MuJoCo's 28–38° and 7–14 cm (`tests/walker_contacts.rs`). Foot slip, ground
+//!   fraction, speeds and random-policy returns agree with MuJoCo's
+//!   (paper-notes/envs-vs-dm_control.md, "walker v4").
+//! - Speed: ten rapier multibody steps and ten constraint solves (each with its own mass
+//!   matrix) per control step: about half of dm_control's control steps per CPU-second (v3,
+//!   with two rapier steps of five substeps, ran at its rate).
+//! - Torsional and rolling friction (condim 3 has none) are absent in both.
 //! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
-//! - Collision detection runs every 12.5 ms (every 5th integration step) instead of every step;
-//!   the dynamics (mass matrix, bias forces, damping, contact and limit solve) still advance in
-//!   2.5 ms steps. Contacts are found speculatively 0.15 m ahead, so a foot approaching the
-//!   floor is caught before it arrives; the contact points and normals are then held for the
-//!   12.5 ms while the gaps are updated every substep. Why: rapier's multibody mass matrix
-//!   costs the same per step as MuJoCo's whole step, and detecting and linearising contacts
-//!   every 2.5 ms left the walker at 5,400 control steps per CPU-second, below dm_control's
-//!   7,000; detecting every 12.5 ms reaches it. Measured effect under bang-bang actions
-//!   (`tests/walker_contacts.rs`, 3 episodes): deepest floor penetration 1.4 cm (1.0 cm when
-//!   detecting every step), largest limit overshoot 7.6° (9.3°); random-policy returns stay
-//!   within dm_control's spread (paper-notes/envs-vs-dm_control.md).
 //!
 //! ## Version history
 //! - v1: first version.
@@ -63,13 +67,17 @@
 //!   a 0.15 m contact margin, for speed; the integration timestep is unchanged.
 //! - v3: floor friction 0.7 (was 1.0): walker.xml's default class sets `friction=".7 .1 .1"`
 //!   for every geom, the floor included, so the max-combined coefficient is 0.7.
+//! - v4: MuJoCo's soft ground contacts and soft joint limits (were rapier's contacts and hard
+//!   limits, under which feet slid 2–5× MuJoCo's speed and hinges stopped within 8° of their
+//!   ranges where MuJoCo's go 30° past); one rapier step per 2.5 ms physics step (v2's
+//!   12.5 ms steps with 5 substeps would hold each soft force for five steps).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rapier3d::prelude::Vector;
 
 use crate::env::{Reward, Task};
-use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape};
+use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape, SoftLimit};
 use crate::render::{Picture, PlanarView, Scene, draw_chain};
 use crate::spec::{EnvSpec, ObservationField};
 use crate::state::{PhysicsState, StateError};
@@ -117,7 +125,7 @@ const ORDER: [usize; 9] = [1, 0, 2, 3, 4, 5, 6, 7, 8];
 /// walker-walk specification.
 pub static SPEC_WALK: EnvSpec = EnvSpec {
     name: "walker-walk",
-    version: 3,
+    version: 4,
     observation: OBSERVATION,
     action: ACTION,
     qpos: WALKER_JOINTS,
@@ -145,12 +153,14 @@ const FRICTION: f32 = 0.7;
 /// Hinge ranges in degrees: hip, knee, ankle.
 const RANGES_DEG: [[f32; 2]; 3] = [[-20.0, 100.0], [-150.0, 0.0], [-45.0, 45.0]];
 const GEARS: [f32; 3] = [100.0, 50.0, 20.0];
-/// Integration steps of 2.5 ms per collision detection (one rapier `step` with this many solver
-/// substeps). Two detections per 25 ms control step; see "Differences from dm_control".
-pub const STEPS_PER_DETECTION: usize = 5;
-/// Speculative contact margin, m (rapier's default is 0.02): contacts are found this far ahead
-/// so that a foot moving up to 12 m/s is caught within one 12.5 ms detection interval.
-pub const PREDICTION_DISTANCE: f32 = 0.15;
+/// walker.xml's joint limits: `solimplimit="0 .99 .01"` (mid 0.5, power 2 by default) and
+/// MuJoCo's default `solreflimit` (0.02, 1); margin 0. Read from the compiled dm_control model.
+pub const LIMIT: SoftLimit = SoftLimit {
+    solref: [0.02, 1.0],
+    solimp: [0.0, 0.99, 0.01, 0.5, 2.0],
+};
+/// walker.xml's geoms and floor take MuJoCo's default contact `solref`/`solimp`.
+pub const CONTACT: SoftLimit = SoftLimit::MUJOCO_DEFAULT;
 
 /// The planar walker, walking or running.
 pub struct Walker {
@@ -176,14 +186,8 @@ impl Walker {
         let geom = |shape: Shape| Geom::with_density(shape, DENSITY, Some(FRICTION));
         let along_z =
             |pos: Vector, half: f32, r: f32| Shape::capsule_along(pos, Vector::Z, half, r);
-        let dt = spec.control_timestep as f32 / spec.substeps as f32;
-        let mut b = ChainBuilder::new(dt * STEPS_PER_DETECTION as f32);
-        let params = &mut b.world_mut().params;
-        // rapier splits `dt` into this many solver substeps, each a full 2.5 ms integration
-        // step (mass matrix, bias forces, damping, contact and limit solve).
-        params.num_solver_iterations = STEPS_PER_DETECTION;
-        params.normalized_prediction_distance = PREDICTION_DISTANCE;
-        b.ground(0.0, FRICTION);
+        let mut b = ChainBuilder::new(spec.control_timestep as f32 / spec.substeps as f32);
+        b.soft_ground(0.0, FRICTION, CONTACT);
         let torso = b.body(
             None,
             Vector::new(0.0, 0.0, 1.3),
@@ -194,6 +198,7 @@ impl Walker {
             Joint::Hinge(DofParams {
                 pos,
                 range: Some(range.map(f32::to_radians)),
+                soft_limit: Some(LIMIT),
                 damping: 0.1,
                 armature: 0.01,
                 ..DofParams::new(Vector::NEG_Y)
@@ -280,7 +285,7 @@ impl Task for Walker {
 
     fn advance(&mut self, action: &[f32]) {
         self.chain.set_ctrl(action);
-        for _ in 0..self.spec.substeps / STEPS_PER_DETECTION {
+        for _ in 0..self.spec.substeps {
             self.chain.step();
         }
     }

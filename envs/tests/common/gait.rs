@@ -8,10 +8,11 @@ use rfm_envs::tasks::finger::{Finger, FingerVariant};
 use rfm_envs::tasks::walker::Walker;
 use rfm_envs::{PhysicsState, Task, TaskId};
 
-use super::pairs::Trajectory;
+use super::pairs::{self, Drive, Trajectory};
 
 /// A foot point counts as on the ground when it is at most this high, m. MuJoCo's soft
-/// contacts let feet sink a few mm, rapier's keep them within about 1 mm above or below.
+/// contacts let feet rest a few mm deep, and so do rfm's (cheetah v3 and walker v4 use the same
+/// soft contact law); rapier's, which the legged tasks used before, kept them within about 1 mm.
 pub const GROUND_HEIGHT: f32 = 0.005;
 /// The fingertip touches the spinner when their gap is at most this, m.
 pub const TOUCH_GAP: f32 = 0.001;
@@ -150,4 +151,70 @@ pub fn finger_stats(variant: FingerVariant, t: &Trajectory) -> FingerStats {
         kick: kick / touch.max(1) as f64,
         first_touch: first.unwrap_or(t.qpos.len()),
     }
+}
+
+/// The three seeds' values (reset seeds 11, 12, 13 of `mujoco_pairs.json`) of one gait
+/// statistic: rfm, MuJoCo, MuJoCo at dt/2.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sample {
+    pub rfm: [f64; 3],
+    pub mujoco: [f64; 3],
+    pub half_dt: [f64; 3],
+}
+
+impl Sample {
+    pub fn mean(x: &[f64; 3]) -> f64 {
+        x.iter().sum::<f64>() / 3.0
+    }
+
+    /// MuJoCo's own spread: its largest change with half the timestep on one seed, plus two
+    /// standard deviations of a difference of two 3-seed means, √(2/3) s, with s MuJoCo's
+    /// seed-to-seed standard deviation (rfm's seeds are taken to scatter as MuJoCo's do).
+    pub fn tolerance(&self) -> f64 {
+        let dt = (0..3)
+            .map(|i| (self.mujoco[i] - self.half_dt[i]).abs())
+            .fold(0.0, f64::max);
+        let m = Self::mean(&self.mujoco);
+        let var = self.mujoco.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 2.0;
+        dt + 2.0 * (2.0 / 3.0 * var).sqrt()
+    }
+
+    /// |rfm's 3-seed mean − MuJoCo's|.
+    pub fn gap(&self) -> f64 {
+        (Self::mean(&self.rfm) - Self::mean(&self.mujoco)).abs()
+    }
+}
+
+/// Foot slip, ground fraction and mean forward speed (generalized velocity `forward`) of every
+/// recorded run of the legged `task`, replayed through rfm: per drive, one [`Sample`] per
+/// statistic in that order.
+pub fn gait_samples(task: TaskId, forward: usize) -> Vec<(Drive, [Sample; 3])> {
+    let dt = task.spec().control_timestep;
+    let mut stats: Vec<(Drive, [Sample; 3])> = Vec::new();
+    for run in pairs::load(task) {
+        let rfm = pairs::replay(task, &run);
+        let measure = |t: &Trajectory| {
+            let (slip, ground) = foot_slip(task, t, dt);
+            [slip, ground, mean_rate(t, forward)]
+        };
+        let (r, m, h) = (
+            measure(&rfm),
+            measure(&run.mujoco),
+            measure(&run.mujoco_half_dt),
+        );
+        let seed = (run.reset_seed - 11) as usize;
+        let entry = match stats.iter_mut().find(|s| s.0 == run.drive) {
+            Some(e) => e,
+            None => {
+                stats.push((run.drive, [Sample::default(); 3]));
+                stats.last_mut().expect("just pushed")
+            }
+        };
+        for k in 0..3 {
+            entry.1[k].rfm[seed] = r[k];
+            entry.1[k].mujoco[seed] = m[k];
+            entry.1[k].half_dt[seed] = h[k];
+        }
+    }
+    stats
 }

@@ -86,16 +86,5 @@ pub const ENVS_RAIL_REST_ABS: f64 = 0.002;
 /// extreme; a limit that does not hold leaves the range by radians.
 pub const ENVS_FINGER_MAX_LIMIT_EXCURSION: f32 = 0.5;
 
-// ---------------------------------------------------------------- envs (walker contacts)
-
-/// Deepest walker geom below the floor under bang-bang actions, m. Measured 0.96 cm with
-/// collision detection every 2.5 ms and 1.4 cm with detection every 12.5 ms and a 0.15 m contact
-/// margin (walker v2); a margin too small for the motion between detections lets feet arrive
-/// unseen and sink 2.6 cm (0.1 m margin) to 4.2 cm (rapier's default 0.02 m at 5 ms), so 2 cm
-/// separates the two. MuJoCo's soft contacts (solref 0.02 s) also sink by millimetres to a cm.
-pub const ENVS_WALKER_MAX_PENETRATION: f32 = 0.02;
-/// Largest walker hinge excursion past its range under bang-bang actions, degrees. rapier's
-/// limits are reactive (a limit row appears once q is past the range), so the overshoot is
-/// about |q̇|·dt ≈ 50 rad/s × 2.5 ms ≈ 7°; measured 9.3° (v1) and 7.6° (v2). 12° allows for
-/// that; a limit solved only once per 12.5 ms would reach ≈ 35°.
-pub const ENVS_WALKER_MAX_LIMIT_OVERSHOOT_DEG: f32 = 12.0;
+// walker's contacts and limits (v4) are held to MuJoCo's own bang-bang figures, read from
+// tests/data/mujoco_walker_bang_bang.json by tests/walker_contacts.rs: no preset here.
