@@ -1,29 +1,33 @@
 //! [`free_acceleration`]: a multibody's unconstrained generalized acceleration, the `a₀` of
-//! MuJoCo's constraint law that [`super::SoftLimit`] applies.
+//! MuJoCo's constraint law that [`super::SoftLimit`] and the soft contacts apply.
 //!
 //! MuJoCo's soft limit cancels a fraction d ≈ 0.9–0.95 of the limited DoF's unconstrained
 //! acceleration a₀ and lets the rest act against a stiff spring, so the depth a push holds the
 //! joint at is (1 − d)·a₀ / (d·k): a 5 % error in a₀ doubles it. The DoF's own actuator alone
 //! (cartpole's estimate) leaves out its damping force and the other DoFs' forces acting through
-//! the mass matrix (finger: the proximal torque on the distal link); this computes
+//! the mass matrix (finger: the proximal torque on the distal link); this computes MuJoCo's
+//! `qacc_smooth`
 //!
 //! ```text
-//!   a₀ = M(q)⁻¹ (τ − D q̇ + Σₖ Jₖᵀ [mₖ g; 0])
+//!   a₀ = M(q)⁻¹ (τ − D q̇ − b(q, q̇))
 //! ```
 //!
 //! with M = Σₖ Jₖᵀ diag(mₖ 1₃, Iₖ) Jₖ + diag(armature) assembled from rapier's per-link
 //! centre-of-mass Jacobians Jₖ (linear rows first), as rapier's own mass matrix is, D the
-//! per-DoF damping and τ the applied generalized forces. Velocity-product (Coriolis and
-//! centrifugal) terms are left out. Also returns diag(M⁻¹), the constraint's inverse inertia A
+//! per-DoF damping, τ the applied generalized forces and b MuJoCo's `qfrc_bias`: the
+//! velocity-product (Coriolis and centrifugal) forces minus the weights Σₖ Jₖᵀ [mₖ g; 0]
+//! ([`bias_force`]). Also returns diag(M⁻¹), the constraint's inverse inertia A
 //! ([`free_motion`] returns all of M⁻¹, for constraints that couple DoFs, such as a contact),
 //! and [`body_inv_weight`], MuJoCo's `body_invweight0` (the regulariser's scale of a contact).
 
-use rapier3d::na::{DMatrix, DVector, Matrix3, Matrix6};
+use rapier3d::na::{DMatrix, DVector};
 use rapier3d::prelude::*;
 
+use super::bias_force;
+
 /// Unconstrained generalized accelerations and diag(M⁻¹) of `mb` at its current pose (run
-/// forward kinematics first), under applied generalized forces `tau` (one per DoF) and
-/// `gravity`. `None` if the mass matrix is singular.
+/// forward kinematics first) and generalized velocity, under applied generalized forces `tau`
+/// (one per DoF) and `gravity`. `None` if the mass matrix is singular.
 pub(crate) fn free_acceleration(
     mb: &Multibody,
     bodies: &RigidBodySet,
@@ -34,26 +38,24 @@ pub(crate) fn free_acceleration(
 }
 
 /// [`free_acceleration`] with the whole inverse mass matrix M⁻¹ instead of its diagonal.
-pub(crate) fn free_motion(
+///
+/// # Panics
+/// If `tau` does not have one entry per DoF.
+#[track_caller]
+pub fn free_motion(
     mb: &Multibody,
     bodies: &RigidBodySet,
     gravity: Vector,
     tau: &[f32],
 ) -> Option<(DVector<f32>, DMatrix<f32>)> {
-    let m = mass_matrix(mb, bodies);
     let n = mb.ndofs();
-    let mut f = DVector::from_fn(n, |i, _| {
-        tau[i] - mb.damping()[i] * mb.generalized_velocity()[i]
-    });
-    for (k, link) in mb.links().enumerate() {
-        let mass = bodies[link.rigid_body_handle()]
-            .mass_properties()
-            .effective_mass();
-        let j = mb.body_jacobian(k);
-        let weight = [mass.x * gravity.x, mass.y * gravity.y, mass.z * gravity.z];
-        for i in 0..n {
-            f[i] += (0..3).map(|r| j[(r, i)] * weight[r]).sum::<f32>();
-        }
+    assert_eq!(tau.len(), n, "one applied force per DoF");
+    let m = mass_matrix(mb, bodies);
+    let mut f = DVector::<f32>::zeros(n);
+    bias_force(mb, bodies, gravity, f.as_mut_slice());
+    let v = mb.generalized_velocity();
+    for i in 0..n {
+        f[i] = tau[i] - mb.damping()[i] * v[i] - f[i];
     }
     let lu = m.lu();
     let acc = lu.solve(&f)?;
@@ -71,28 +73,31 @@ pub(crate) fn body_inv_weight(mb: &Multibody, bodies: &RigidBodySet, link: usize
     Some((&j * inv * j.transpose()).trace() / 3.0)
 }
 
-/// M = Σₖ Jₖᵀ diag(mₖ 1₃, Iₖ) Jₖ + diag(armature) at the current pose.
-fn mass_matrix(mb: &Multibody, bodies: &RigidBodySet) -> DMatrix<f32> {
+/// M = Σₖ Jₖᵀ diag(mₖ 1₃, Iₖ) Jₖ + diag(armature) of `mb` at its current pose (run forward
+/// kinematics first), `ndofs × ndofs`: MuJoCo's `qM` of the same model.
+pub fn mass_matrix(mb: &Multibody, bodies: &RigidBodySet) -> DMatrix<f32> {
     let n = mb.ndofs();
     let mut m = DMatrix::<f32>::zeros(n, n);
     for (k, link) in mb.links().enumerate() {
-        let rb = &bodies[link.rigid_body_handle()];
-        let mp = rb.mass_properties();
-        let mass = mp.effective_mass();
-        let i = mp.effective_angular_inertia();
-        let inertia = Matrix3::new(
-            i.m11, i.m12, i.m13, i.m12, i.m22, i.m23, i.m13, i.m23, i.m33,
-        );
-        let mut w = Matrix6::<f32>::zeros();
-        w[(0, 0)] = mass.x;
-        w[(1, 1)] = mass.y;
-        w[(2, 2)] = mass.z;
-        w.fixed_view_mut::<3, 3>(3, 3).copy_from(&inertia);
+        let mp = bodies[link.rigid_body_handle()].mass_properties();
+        let (mass, inertia) = (mp.effective_mass(), mp.effective_angular_inertia());
         let j = mb.body_jacobian(k);
-        m += j.transpose() * w * j;
+        for c in 0..n {
+            let col = j.column(c);
+            let lin = mass * Vector::new(col[0], col[1], col[2]);
+            let ang = inertia * Vector::new(col[3], col[4], col[5]);
+            for r in 0..=c {
+                let row = j.column(r);
+                let e = row[0] * lin.x + row[1] * lin.y + row[2] * lin.z;
+                m[(r, c)] += e + row[3] * ang.x + row[4] * ang.y + row[5] * ang.z;
+            }
+        }
     }
-    for i in 0..n {
-        m[(i, i)] += mb.armature()[i];
+    for c in 0..n {
+        for r in 0..c {
+            m[(c, r)] = m[(r, c)];
+        }
+        m[(c, c)] += mb.armature()[c];
     }
     m
 }

@@ -14,6 +14,7 @@
 //!
 //! Units: metres, kilograms, seconds, radians.
 
+mod bias_force;
 mod builder;
 mod chain;
 mod free_acceleration;
@@ -25,9 +26,11 @@ mod soft_constraints;
 mod soft_contact;
 mod soft_limit;
 
+pub use bias_force::bias_force;
 pub use builder::ChainBuilder;
 pub use chain::Chain;
-pub(crate) use free_acceleration::{body_inv_weight, free_acceleration, free_motion};
+pub(crate) use free_acceleration::{body_inv_weight, free_acceleration};
+pub use free_acceleration::{free_motion, mass_matrix};
 pub use geom::{BodyId, DofParams, Geom, Joint, Shape};
 pub(crate) use ground_contact::{GroundCapsule, SoftGround};
 pub use ground_contact::{GroundTouch, capsule_plane_contacts};

@@ -27,8 +27,12 @@ pub(crate) struct Block {
 
 /// The minimiser x ≥ 0 of ½ xᵀ H x − gᵀ x by block Gauss–Seidel over `blocks` (which
 /// partition the rows, each of size 1 or 3), and the sweeps taken: one when there is a single
-/// block (solved exactly), else until no force changes by more than [`SWEEP_TOLERANCE`] of the
-/// largest block sum, at most [`MAX_SWEEPS`].
+/// block (solved exactly), else until no block's force changes by more than
+/// [`SWEEP_TOLERANCE`] of the largest block sum, at most [`MAX_SWEEPS`]. A block's force is its
+/// x for one row; for a pyramid's three it is (x₀ + x₁ + x₂, x₀ − x₁), the contact's fₙ and
+/// fₜ/μ: x moves along (1, 1, −2) without changing the force (rows n ± μt and n are dependent,
+/// and only the small regulariser fixes x there), and measured on x the sweeps of coupled cheetah
+/// contacts and limits did not settle in 5000 (in 33 on the forces).
 ///
 /// # Panics
 /// If a block has another size, or `h` is not square with `g`'s length.
@@ -67,10 +71,15 @@ pub(crate) fn solve_nonnegative_blocks(
                 ),
                 len => panic!("a block has 1 or 3 rows, not {len}"),
             };
-            for p in 0..b.len {
-                change = change.max((new[p] - x[b.start + p]).abs());
-                x[b.start + p] = new[p];
-            }
+            let old = &x[b.start..b.start + b.len];
+            change = change.max(match b.len {
+                1 => (new[0] - old[0]).abs(),
+                _ => {
+                    let d: [f32; 3] = std::array::from_fn(|p| new[p] - old[p]);
+                    (d[0] + d[1] + d[2]).abs().max((d[0] - d[1]).abs())
+                }
+            });
+            x[b.start..b.start + b.len].copy_from_slice(&new[..b.len]);
         }
         let scale = blocks
             .iter()

@@ -23,9 +23,9 @@
 //!
 //! Here the force is applied explicitly once per rapier step, from the state at its start, as
 //! MuJoCo's Euler step does. a₀ and A come from [`super::free_acceleration`] (applied forces,
-//! damping and gravity through the mass matrix; contacts and velocity-product terms are left
-//! out of a₀, though they still act on the motion). With the explicit force, the step must
-//! resolve the spring: √(d k)·dt ≪ 2 (cartpole: 12.6 rad/s × 10 ms, finger and cheetah
+//! damping, gravity and velocity-product forces through the mass matrix); a chain solves its
+//! limits jointly with its ground contacts (`[ENV:Eq.soft-constraints]`). With the explicit
+//! force, the step must resolve the spring: √(d k)·dt ≪ 2 (cartpole: 12.6 rad/s × 10 ms, finger and cheetah
 //! 50 rad/s × 10 ms).
 
 /// MuJoCo's bounds on a constraint's impedance (`mjMINIMP`, 1 − `mjMAXIMP`).

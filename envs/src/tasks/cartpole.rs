@@ -46,6 +46,8 @@
 //! - v2: soft end stops on the slider, as MuJoCo's (was rapier's hard limit).
 //! - v3: the soft stop's unconstrained acceleration includes damping and the pole's coupling
 //!   through the mass matrix, and its regulariser uses MuJoCo's `dof_invweight0`.
+//! - v4: the unconstrained acceleration a₀ of the soft constraints includes MuJoCo's velocity-
+//!   product (Coriolis and centrifugal) forces (`[ENV:Eq.bias-force]`; they were left out).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -65,7 +67,7 @@ const ORDER: [usize; 2] = [0, 1];
 /// Task specification.
 pub static SPEC: EnvSpec = EnvSpec {
     name: "cartpole-swingup",
-    version: 3,
+    version: 4,
     observation: &[
         ObservationField {
             name: "position",

@@ -48,8 +48,8 @@
 //!   rapier's.
 //! - Joint limits are MuJoCo's soft limits (default `solreflimit` 0.02 1, `solimplimit`
 //!   0.9 0.95 0.001) applied as an explicit force once per 10 ms step, as MuJoCo's Euler
-//!   step applies them ([`crate::planar::SoftLimit`]), jointly with the ground contacts. v1 used rapier's hard limits (the front thigh, which rests
-//!   past its 0.4° stop, was held at it).
+//!   step applies them ([`crate::planar::SoftLimit`]), jointly with the ground contacts. v1 used
+//!   rapier's hard limits (the front thigh, which rests past its 0.4° stop, was held at it).
 //! - Torsional and rolling friction (condim 3 has none) are absent in both.
 //! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
 //!
@@ -59,6 +59,8 @@
 //! - v3: MuJoCo's soft ground contacts (were rapier's; feet slid 2× MuJoCo's speed).
 //! - v4: ground contacts and soft limits solved jointly (were contacts, then limits): the
 //!   random-policy return went from 4.74 ± 1.79 to 3.88 ± 1.41 (dm_control 3.77 ± 1.47).
+//! - v5: the unconstrained acceleration a₀ of the soft constraints includes MuJoCo's velocity-
+//!   product (Coriolis and centrifugal) forces (`[ENV:Eq.bias-force]`; they were left out).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -82,7 +84,7 @@ const ORDER: [usize; 9] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 /// Task specification.
 pub static SPEC: EnvSpec = EnvSpec {
     name: "cheetah-run",
-    version: 4,
+    version: 5,
     observation: &[
         ObservationField {
             name: "position",

@@ -57,6 +57,8 @@
 //! - 2: MuJoCo's soft joint limits (were rapier's hard ones).
 //! - 3: MuJoCo's soft contacts between fingertip and spinner (were rapier's, which let the tip
 //!   sink under 1 mm where MuJoCo's sinks 5–7 mm and handed over about half the spin per touch).
+//! - 4: the unconstrained acceleration a₀ of the soft constraints includes MuJoCo's velocity-
+//!   product (Coriolis and centrifugal) forces (`[ENV:Eq.bias-force]`; they were left out).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;

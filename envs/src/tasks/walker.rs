@@ -71,6 +71,8 @@
 //!   limits, under which feet slid 2–5× MuJoCo's speed and hinges stopped within 8° of their
 //!   ranges where MuJoCo's go 30° past); one rapier step per 2.5 ms physics step (v2's
 //!   12.5 ms steps with 5 substeps would hold each soft force for five steps).
+//! - v5: the unconstrained acceleration a₀ of the soft constraints includes MuJoCo's velocity-
+//!   product (Coriolis and centrifugal) forces (`[ENV:Eq.bias-force]`; they were left out).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -125,7 +127,7 @@ const ORDER: [usize; 9] = [1, 0, 2, 3, 4, 5, 6, 7, 8];
 /// walker-walk specification.
 pub static SPEC_WALK: EnvSpec = EnvSpec {
     name: "walker-walk",
-    version: 4,
+    version: 5,
     observation: OBSERVATION,
     action: ACTION,
     qpos: WALKER_JOINTS,
