@@ -66,6 +66,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rapier3d::prelude::Vector;
 
+use super::cheetah_model::{LEGS, RADIUS, capsule, v3};
 use crate::env::{Reward, Task};
 use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape, SoftLimit};
 use crate::render::{Picture, PlanarView, Scene, draw_chain};
@@ -116,109 +117,7 @@ pub const SETTLED_SPEED_LIMIT: f32 = 10.0;
 /// Draws before [`CheetahRun::reset`] gives up (each fails with probability ≈ 1e-3).
 const MAX_DRAWS: usize = 100;
 
-const RADIUS: f32 = 0.046;
 const FRICTION: f32 = 0.4;
-
-/// One leg segment: (name, body pos in parent, geom pos, geom euler-y deg, geom half-length,
-/// range deg, stiffness, damping, gear).
-type Segment = (
-    &'static str,
-    [f32; 3],
-    [f32; 3],
-    f32,
-    f32,
-    [f32; 2],
-    f32,
-    f32,
-    f32,
-);
-
-/// Back leg then front leg, each thigh → shin → foot, as in the MJCF.
-const LEGS: [[Segment; 3]; 2] = [
-    [
-        (
-            "bthigh",
-            [-0.5, 0.0, 0.0],
-            [0.1, 0.0, -0.13],
-            -218.0,
-            0.145,
-            [-30.0, 60.0],
-            240.0,
-            6.0,
-            120.0,
-        ),
-        (
-            "bshin",
-            [0.16, 0.0, -0.25],
-            [-0.14, 0.0, -0.07],
-            -116.0,
-            0.15,
-            [-50.0, 50.0],
-            180.0,
-            4.5,
-            90.0,
-        ),
-        (
-            "bfoot",
-            [-0.28, 0.0, -0.14],
-            [0.03, 0.0, -0.097],
-            -15.0,
-            0.094,
-            [-230.0, 50.0],
-            120.0,
-            3.0,
-            60.0,
-        ),
-    ],
-    [
-        (
-            "fthigh",
-            [0.5, 0.0, 0.0],
-            [-0.07, 0.0, -0.12],
-            30.0,
-            0.133,
-            [-57.0, 0.4],
-            180.0,
-            4.5,
-            90.0,
-        ),
-        (
-            "fshin",
-            [-0.14, 0.0, -0.24],
-            [0.065, 0.0, -0.09],
-            -34.0,
-            0.106,
-            [-70.0, 50.0],
-            120.0,
-            3.0,
-            60.0,
-        ),
-        (
-            "ffoot",
-            [0.13, 0.0, -0.18],
-            [0.045, 0.0, -0.07],
-            -34.0,
-            0.07,
-            [-28.0, 28.0],
-            60.0,
-            1.5,
-            30.0,
-        ),
-    ],
-];
-
-fn v3(a: [f32; 3]) -> Vector {
-    Vector::new(a[0], a[1], a[2])
-}
-
-fn capsule(pos: [f32; 3], euler_y_deg: f32, half_len: f32) -> Shape {
-    Shape::capsule_along(
-        v3(pos),
-        Shape::z_rotated_about_y(euler_y_deg),
-        half_len,
-        RADIUS,
-    )
-}
 
 /// The cheetah run task.
 pub struct CheetahRun {

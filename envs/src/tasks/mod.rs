@@ -3,6 +3,7 @@
 
 pub mod cartpole;
 pub mod cheetah;
+mod cheetah_model;
 pub mod finger;
 pub mod finger_contact;
 mod finger_model;
