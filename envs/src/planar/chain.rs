@@ -3,6 +3,7 @@
 use rapier3d::prelude::*;
 
 use super::soft_constraints::{LimitRow, solve_soft_constraints};
+use super::soft_limit::violation;
 use super::{
     Actuator, BodyId, BodyInfo, Geom, GroundTouch, Joint, SoftGround, SoftLimited,
     free_acceleration,
@@ -259,14 +260,7 @@ impl Chain {
         self.soft_limits
             .iter()
             .filter_map(|s| {
-                let q = self.qpos(s.dof);
-                let (dist, sign) = if q < s.range[0] {
-                    (q - s.range[0], 1.0)
-                } else if q > s.range[1] {
-                    (s.range[1] - q, -1.0)
-                } else {
-                    return None;
-                };
+                let (dist, sign) = violation(s.range, self.qpos(s.dof))?;
                 Some(LimitRow {
                     dof: s.dof,
                     dist,

@@ -37,6 +37,24 @@ impl SoftContact {
         2.0 * mu * mu * self.law.regulariser(r, (1.0 + mu * mu) * inv_weight)
     }
 
+    /// The edge rows (n + μt, n − μt, n) as (n, t) coefficients.
+    pub fn pyramid_edges(&self) -> [[f32; 2]; 3] {
+        let mu = self.friction;
+        [[1.0, mu], [1.0, -mu], [1.0, 0.0]]
+    }
+
+    /// The regularisers of a contact's three edge rows, (R_py, R_py, R_py/2) (the last row
+    /// carries two of MuJoCo's four edges; see the module).
+    pub fn pyramid_regularisers(&self, r: f32, inv_weight: f32) -> [f32; 3] {
+        let r_py = self.pyramid_regulariser(r, inv_weight);
+        [r_py, r_py, 0.5 * r_py]
+    }
+
+    /// The contact force `[fₙ, fₜ]` = (x₁ + x₂ + x₃, μ (x₁ − x₂)) of edge forces `x` (three).
+    pub fn pyramid_force(&self, x: &[f32]) -> [f32; 2] {
+        [x[0] + x[1] + x[2], self.friction * (x[0] - x[1])]
+    }
+
     /// The normal and tangential forces `[fₙ, fₜ]` of each contact under MuJoCo's pyramidal
     /// cone (see the module), given the (n, t) Delassus matrix `delassus` (2m × 2m) and each
     /// contact's `body_invweight0` sum `inv_weights`; and the block Gauss–Seidel sweeps taken.
@@ -52,8 +70,7 @@ impl SoftContact {
     ) -> (Vec<[f32; 2]>, usize) {
         let m = contacts.len();
         check_shapes(m, delassus, inv_weights);
-        let mu = self.friction;
-        let e = [[1.0, mu], [1.0, -mu], [1.0, 0.0]];
+        let e = self.pyramid_edges();
         // Edge-space block (i, j): E B_ij Eᵀ.
         let block = |i: usize, j: usize| -> [[f32; 3]; 3] {
             let b = |a: usize, c: usize| delassus[(2 * i + a, 2 * j + c)];
@@ -93,8 +110,8 @@ impl SoftContact {
                     }
                 }
             }
-            let r_py = self.pyramid_regulariser(contacts[i].dist, inv_weights[i]);
-            for (p, reg) in [r_py, r_py, 0.5 * r_py].into_iter().enumerate() {
+            let regs = self.pyramid_regularisers(contacts[i].dist, inv_weights[i]);
+            for (p, reg) in regs.into_iter().enumerate() {
                 h[(3 * ki + p, 3 * ki + p)] += reg;
             }
         }
@@ -108,8 +125,7 @@ impl SoftContact {
         let (x, sweeps) = solve_nonnegative_blocks(&h, &g, &blocks);
         let mut f = vec![[0.0f32; 2]; m];
         for (k, &i) in active.iter().enumerate() {
-            let v = &x[3 * k..3 * k + 3];
-            f[i] = [v[0] + v[1] + v[2], mu * (v[0] - v[1])];
+            f[i] = self.pyramid_force(&x[3 * k..3 * k + 3]);
         }
         (f, sweeps)
     }

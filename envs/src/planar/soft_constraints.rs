@@ -67,70 +67,73 @@ pub(crate) fn solve_soft_constraints(
         return SoftForces::default();
     };
     let n = mb.ndofs();
-    let rows = 3 * contacts.len() + limits.len();
+    let m = contacts.len();
+    let rows = 3 * m + limits.len();
     let mut j = DMatrix::<f32>::zeros(rows, n);
     let mut reg = Vec::with_capacity(rows);
-    let mut dist = Vec::with_capacity(rows);
-    let mut law = Vec::with_capacity(rows);
-    let mut blocks = Vec::with_capacity(contacts.len() + limits.len());
+    // Each block's rows, law and distance (its rows share both).
+    let mut blocks = Vec::with_capacity(m + limits.len());
+    let mut laws = Vec::with_capacity(m + limits.len());
     if let Some(g) = ground {
-        let mu = g.law.friction;
         for (i, &(k, r, p)) in contacts.iter().enumerate() {
             let (jn, jt) = g.contact_rows(mb, bodies, k, p);
-            for (e, s) in [mu, -mu, 0.0].into_iter().enumerate() {
+            for (e, [cn, ct]) in g.law.pyramid_edges().into_iter().enumerate() {
                 for d in 0..n {
-                    j[(3 * i + e, d)] = jn[d] + s * jt[d];
+                    j[(3 * i + e, d)] = cn * jn[d] + ct * jt[d];
                 }
             }
-            let r_py = g.law.pyramid_regulariser(r, g.inv_weight[k]);
-            reg.extend([r_py, r_py, 0.5 * r_py]);
-            dist.extend([r; 3]);
-            law.extend([g.law.law; 3]);
+            reg.extend(g.law.pyramid_regularisers(r, g.inv_weight[k]));
             blocks.push(Block {
                 start: 3 * i,
                 len: 3,
             });
+            laws.push((g.law.law, r));
         }
     }
     for (l, row) in limits.iter().enumerate() {
-        let at = 3 * contacts.len() + l;
-        j[(at, row.dof)] = row.sign;
+        j[(3 * m + l, row.dof)] = row.sign;
         reg.push(row.limit.regulariser(row.dist, row.inv_weight0));
-        dist.push(row.dist);
-        law.push(row.limit);
-        blocks.push(Block { start: at, len: 1 });
+        blocks.push(Block {
+            start: 3 * m + l,
+            len: 1,
+        });
+        laws.push((row.limit, row.dist));
     }
     let v = DVector::from_column_slice(mb.generalized_velocity().as_slice());
     let (jv, ja) = (&j * &v, &j * &a0);
-    let rhs: Vec<f32> = (0..rows)
-        .map(|r| law[r].reference_acceleration(dist[r], dist[r], jv[r]) - ja[r])
-        .collect();
+    let mut rhs = vec![0.0f32; rows];
+    for (b, &(law, r)) in blocks.iter().zip(&laws) {
+        for row in b.start..b.start + b.len {
+            rhs[row] = law.reference_acceleration(r, r, jv[row]) - ja[row];
+        }
+    }
     let mut h = &j * &inv * j.transpose();
     for (r, reg) in reg.iter().enumerate() {
         h[(r, r)] += reg;
     }
     let (x, sweeps) = solve_nonnegative_blocks(&h, &rhs, &blocks);
-    let capsule_body = |k: usize| ground.map_or(0, |g| g.capsules[k].body);
-    let mu = ground.map_or(0.0, |g| g.law.friction);
-    SoftForces {
-        touches: contacts
+    let touches = match ground {
+        Some(g) => contacts
             .iter()
             .enumerate()
             .map(|(i, &(k, r, p))| {
-                let e = &x[3 * i..3 * i + 3];
                 let touch = GroundTouch {
                     position: p,
                     depth: -r,
-                    force: [e[0] + e[1] + e[2], mu * (e[0] - e[1])],
+                    force: g.law.pyramid_force(&x[3 * i..3 * i + 3]),
                     sweeps,
                 };
-                (capsule_body(k), touch)
+                (g.capsules[k].body, touch)
             })
             .collect(),
+        None => Vec::new(),
+    };
+    SoftForces {
+        touches,
         limits: limits
             .iter()
             .enumerate()
-            .map(|(l, row)| (row.dof, row.sign * x[3 * contacts.len() + l]))
+            .map(|(l, row)| (row.dof, row.sign * x[3 * m + l]))
             .collect(),
     }
 }

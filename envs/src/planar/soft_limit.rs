@@ -119,14 +119,22 @@ impl SoftLimit {
         inv_mass: f32,
         inv_weight0: f32,
     ) -> f32 {
-        let (r, sign) = if q < range[0] {
-            (q - range[0], 1.0)
-        } else if q > range[1] {
-            (range[1] - q, -1.0)
-        } else {
+        let Some((r, sign)) = violation(range, q) else {
             return 0.0;
         };
         sign * self.force(r, sign * v, sign * a0, inv_mass, inv_weight0)
+    }
+}
+
+/// How far `q` is past `range` (`[min, max]`): the signed distance r < 0 and the constraint's
+/// direction, +1 at the lower stop (the force pushes q up) and −1 at the upper; `None` inside.
+pub(crate) fn violation(range: [f32; 2], q: f32) -> Option<(f32, f32)> {
+    if q < range[0] {
+        Some((q - range[0], 1.0))
+    } else if q > range[1] {
+        Some((range[1] - q, -1.0))
+    } else {
+        None
     }
 }
 
