@@ -3,8 +3,8 @@
 use rapier3d::prelude::*;
 
 use super::{
-    Actuator, BodyId, BodyInfo, Chain, Geom, GroundCapsule, Joint, Shape, SoftContact, SoftGround,
-    SoftLimit, SoftLimited, body_inv_weight,
+    Actuator, BodyId, BodyInfo, Chain, Geom, GroundCapsule, Integrator, Joint, Shape, SoftContact,
+    SoftGround, SoftLimit, SoftLimited, body_inv_weight,
 };
 use crate::world::World;
 
@@ -22,6 +22,8 @@ pub struct ChainBuilder {
     soft_limits: Vec<SoftLimited>,
     soft_ground: Option<(f32, f32, SoftLimit)>,
     rapier_ground: bool,
+    hard_limits: bool,
+    integrator: Integrator,
 }
 
 /// Collision group of robot geoms and of the ground.
@@ -46,6 +48,8 @@ impl ChainBuilder {
             soft_limits: Vec::new(),
             soft_ground: None,
             rapier_ground: false,
+            hard_limits: false,
+            integrator: Integrator::default(),
         }
     }
 
@@ -54,6 +58,11 @@ impl ChainBuilder {
     /// Off by default (robot geoms touch only the ground, MuJoCo `conaffinity = 0`).
     pub fn self_collisions(&mut self, enabled: bool) {
         self.self_collisions = enabled;
+    }
+
+    /// Advances the chain by `integrator` (default [`Integrator::Rapier`]).
+    pub fn integrator(&mut self, integrator: Integrator) {
+        self.integrator = integrator;
     }
 
     /// The world being built (e.g. to change integration parameters).
@@ -170,6 +179,7 @@ impl ChainBuilder {
                     .contacts_enabled(false);
                 if let (Some(r), None) = (p.range, p.soft_limit) {
                     b = b.limits(r);
+                    self.hard_limits = true;
                 }
                 (b.build().into(), vec![(p.damping, p.armature)])
             }
@@ -180,6 +190,7 @@ impl ChainBuilder {
                     .contacts_enabled(false);
                 if let (Some(r), None) = (p.range, p.soft_limit) {
                     b = b.limits(r);
+                    self.hard_limits = true;
                 }
                 (b.build().into(), vec![(p.damping, p.armature)])
             }
@@ -239,10 +250,21 @@ impl ChainBuilder {
     /// Finishes the chain: sets damping and armature, places the bodies at q = 0.
     ///
     /// # Panics
-    /// If no body was added.
+    /// If no body was added, or the integrator is [`Integrator::Euler`] and the chain has a
+    /// rapier ground, self-collisions or a hard limit (which only rapier's step enforces).
     #[track_caller]
     pub fn build(mut self) -> Chain {
         let mbh = self.mb.expect("a chain needs at least one body");
+        if self.integrator == Integrator::Euler {
+            assert!(
+                !(self.rapier_ground || self.self_collisions || self.hard_limits),
+                "Integrator::Euler needs a chain without rapier ground ({}), self-collisions ({}) \
+                 and hard limits ({}): only rapier's step enforces them",
+                self.rapier_ground,
+                self.self_collisions,
+                self.hard_limits
+            );
+        }
         let w = &mut self.world;
         // Mass properties are otherwise only computed at the first step; the snapshot needs them.
         for b in &self.bodies {
@@ -327,6 +349,7 @@ impl ChainBuilder {
             self.soft_limits,
             ground,
             dof_link,
+            self.integrator,
         )
     }
 }

@@ -2,11 +2,12 @@
 
 use rapier3d::prelude::*;
 
-use super::soft_constraints::{LimitRow, solve_soft_constraints};
+use super::integrator::{euler_step, place_bodies};
+use super::soft_constraints::{LimitRow, SoftForces, solve_soft_constraints};
 use super::soft_limit::violation;
 use super::{
-    Actuator, BodyId, BodyInfo, Geom, GroundTouch, Joint, SoftGround, SoftLimited,
-    free_acceleration,
+    Actuator, BodyId, BodyInfo, Geom, GroundTouch, Integrator, Joint, SmoothDynamics, SoftGround,
+    SoftLimited, free_acceleration,
 };
 use crate::state::PhysicsState;
 use crate::world::World;
@@ -26,6 +27,7 @@ pub struct Chain {
     inv_weight0: Vec<f32>,
     dof_link: Vec<(usize, usize)>,
     ctrl: Vec<f32>,
+    integrator: Integrator,
 }
 
 impl Chain {
@@ -38,6 +40,7 @@ impl Chain {
         soft_limits: Vec<SoftLimited>,
         ground: Option<SoftGround>,
         dof_link: Vec<(usize, usize)>,
+        integrator: Integrator,
     ) -> Self {
         let (m, _) = world.multibody_joints.get(mb).expect("multibody");
         let zero = vec![0.0; m.ndofs()];
@@ -57,6 +60,7 @@ impl Chain {
             touches: Vec::new(),
             dof_link,
             ctrl: Vec::new(),
+            integrator,
         }
     }
 
@@ -127,8 +131,7 @@ impl Chain {
         let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
         mb.apply_displacements(&disp);
         mb.generalized_velocity_mut().copy_from_slice(qvel);
-        mb.forward_kinematics(&w.bodies, false);
-        mb.update_rigid_bodies(&mut w.bodies, true);
+        place_bodies(mb, &mut w.bodies);
     }
 
     /// The state in dm_control's order: coordinate `k` of the result is chain DoF `order[k]`
@@ -169,33 +172,56 @@ impl Chain {
     }
 
     /// Advances one physics step with the current controls, spring torques, soft ground
-    /// contacts and soft limits.
+    /// contacts and soft limits, by the chain's [`Integrator`].
     pub fn step(&mut self) {
-        for b in &self.bodies {
-            let rb = &mut self.world.bodies[b.handle];
-            rb.reset_torques(false);
-            rb.reset_forces(false);
-        }
         let mut tau = self.applied_forces();
         // Ground contacts and soft limits together, from the applied forces (one program).
         let limits = self.limit_rows();
         let w = &mut self.world;
         let (mb, _) = w.multibody_joints.get_mut(self.mb).expect("multibody");
-        let forces = solve_soft_constraints(
-            mb,
-            &w.bodies,
-            w.gravity,
-            &tau,
-            self.ground.as_ref(),
-            &limits,
-        );
+        let ground = self.ground.as_ref();
+        let contacts = ground.map_or_else(Vec::new, |g| g.touching(&w.bodies));
+        let solve = |mb: &Multibody, dynamics: &SmoothDynamics| {
+            solve_soft_constraints(mb, &w.bodies, dynamics, ground, &contacts, &limits)
+        };
+        let forces = match self.integrator {
+            Integrator::Euler => {
+                // Forward kinematics is current: the last step or `set_state` placed the bodies.
+                let dynamics = SmoothDynamics::new(mb, &w.bodies, w.gravity, &tau);
+                let forces = solve(mb, &dynamics);
+                euler_step(
+                    mb,
+                    &mut w.bodies,
+                    &dynamics,
+                    &forces.generalized,
+                    w.params.dt,
+                );
+                forces
+            }
+            Integrator::Rapier if contacts.is_empty() && limits.is_empty() => SoftForces::default(),
+            Integrator::Rapier => {
+                mb.forward_kinematics(&w.bodies, false);
+                solve(mb, &SmoothDynamics::new(mb, &w.bodies, w.gravity, &tau))
+            }
+        };
+        self.touches.clear();
+        if self.integrator == Integrator::Euler {
+            self.touches
+                .extend(forces.touches.into_iter().map(|(b, t)| (BodyId(b), t)));
+            return;
+        }
+        for b in &self.bodies {
+            let rb = &mut self.world.bodies[b.handle];
+            rb.reset_torques(false);
+            rb.reset_forces(false);
+        }
         for &(dof, f) in &forces.limits {
             tau[dof] += f;
         }
-        self.touches.clear();
         for (body, t) in forces.touches {
             let force = Vector::new(t.force[1], 0.0, t.force[0]);
-            w.bodies[self.bodies[body].handle].add_force_at_point(force, t.position, false);
+            let rb = &mut self.world.bodies[self.bodies[body].handle];
+            rb.add_force_at_point(force, t.position, false);
             self.touches.push((BodyId(body), t));
         }
         for i in 0..self.bodies.len() {

@@ -20,7 +20,7 @@
 //! ([`free_motion`] returns all of M⁻¹, for constraints that couple DoFs, such as a contact),
 //! and [`body_inv_weight`], MuJoCo's `body_invweight0` (the regulariser's scale of a contact).
 
-use rapier3d::na::{DMatrix, DVector};
+use rapier3d::na::{DMatrix, DVector, Dyn, LU};
 use rapier3d::prelude::*;
 
 use super::bias_force;
@@ -48,19 +48,51 @@ pub fn free_motion(
     gravity: Vector,
     tau: &[f32],
 ) -> Option<(DVector<f32>, DMatrix<f32>)> {
-    let n = mb.ndofs();
-    assert_eq!(tau.len(), n, "one applied force per DoF");
-    let m = mass_matrix(mb, bodies);
-    let mut f = DVector::<f32>::zeros(n);
-    bias_force(mb, bodies, gravity, f.as_mut_slice());
-    let v = mb.generalized_velocity();
-    for i in 0..n {
-        f[i] = tau[i] - mb.damping()[i] * v[i] - f[i];
+    let s = SmoothDynamics::new(mb, bodies, gravity, tau);
+    Some((s.free_acceleration()?, s.inverse_mass()?))
+}
+
+/// A state's smooth dynamics: M (MuJoCo's `qM`), the smooth generalized force
+/// f = τ − D q̇ − b (MuJoCo's `qfrc_smooth`) and M's factorisation, computed once per step for
+/// both the constraint solve and the integrator.
+pub(crate) struct SmoothDynamics {
+    /// The mass matrix M.
+    pub(crate) mass: DMatrix<f32>,
+    /// The smooth force f = τ − D q̇ − b.
+    pub(crate) force: DVector<f32>,
+    lu: LU<f32, Dyn, Dyn>,
+}
+
+impl SmoothDynamics {
+    /// The dynamics of `mb` at its current pose (run forward kinematics first) and generalized
+    /// velocity, under applied generalized forces `tau` (one per DoF) and `gravity`.
+    ///
+    /// # Panics
+    /// If `tau` does not have one entry per DoF.
+    #[track_caller]
+    pub(crate) fn new(mb: &Multibody, bodies: &RigidBodySet, gravity: Vector, tau: &[f32]) -> Self {
+        let n = mb.ndofs();
+        assert_eq!(tau.len(), n, "one applied force per DoF");
+        let mass = mass_matrix(mb, bodies);
+        let mut force = DVector::<f32>::zeros(n);
+        bias_force(mb, bodies, gravity, force.as_mut_slice());
+        let v = mb.generalized_velocity();
+        for i in 0..n {
+            force[i] = tau[i] - mb.damping()[i] * v[i] - force[i];
+        }
+        let lu = mass.clone().lu();
+        SmoothDynamics { mass, force, lu }
     }
-    let lu = m.lu();
-    let acc = lu.solve(&f)?;
-    let inv = lu.try_inverse()?;
-    Some((acc, inv))
+
+    /// a₀ = M⁻¹ f (MuJoCo's `qacc_smooth`); `None` if M is singular.
+    pub(crate) fn free_acceleration(&self) -> Option<DVector<f32>> {
+        self.lu.solve(&self.force)
+    }
+
+    /// M⁻¹; `None` if M is singular.
+    pub(crate) fn inverse_mass(&self) -> Option<DMatrix<f32>> {
+        self.lu.try_inverse()
+    }
 }
 
 /// MuJoCo's `body_invweight0` (translational) of link `link` of `mb` at its current pose:

@@ -7,7 +7,7 @@
 //! R_py, R_py, R_py/2) and one row per joint past its range (±e_dof, +1 at the lower stop and
 //! −1 at the upper, regulariser (1 − d)/d · dof_invweight0, [`super::SoftLimit`]). With Jₑ all
 //! these rows, a₀ and M⁻¹ the unconstrained acceleration and inverse mass matrix of the state
-//! ([`super::free_motion`], computed once per step),
+//! ([`super::SmoothDynamics`], computed once per step),
 //!
 //! ```text
 //!   min_x ½ xᵀ (Jₑ M⁻¹ Jₑᵀ + diag R) x − xᵀ (a_ref − Jₑ a₀)   subject to   x ≥ 0,
@@ -23,7 +23,7 @@ use rapier3d::na::{DMatrix, DVector};
 use rapier3d::prelude::*;
 
 use super::nonnegative_blocks::{Block, solve_nonnegative_blocks};
-use super::{GroundTouch, SoftGround, SoftLimit, free_motion};
+use super::{GroundTouch, SmoothDynamics, SoftGround, SoftLimit};
 
 /// A joint past its range in the current state.
 #[derive(Clone, Copy, Debug)]
@@ -45,25 +45,26 @@ pub(crate) struct SoftForces {
     pub(crate) touches: Vec<(usize, GroundTouch)>,
     /// Each limited DoF's generalized force.
     pub(crate) limits: Vec<(usize, f32)>,
+    /// The generalized constraint force Jₑᵀ x of all of them (MuJoCo's `qfrc_constraint`), one
+    /// entry per DoF; empty when nothing acted.
+    pub(crate) generalized: Vec<f32>,
 }
 
-/// The forces of the ground contacts of `ground` (if any) and of the joints in `limits` under
-/// applied generalized forces `tau`, from `mb`'s current state; none when nothing touches and
-/// no joint is past its range, or if the mass matrix is singular.
+/// The forces of `contacts` with `ground` and of the joints in `limits`, from `mb`'s current
+/// state (forward kinematics done) and its smooth `dynamics`; none when nothing touches and no
+/// joint is past its range, or if the mass matrix is singular.
 pub(crate) fn solve_soft_constraints(
-    mb: &mut Multibody,
+    mb: &Multibody,
     bodies: &RigidBodySet,
-    gravity: Vector,
-    tau: &[f32],
+    dynamics: &SmoothDynamics,
     ground: Option<&SoftGround>,
+    contacts: &[(usize, f32, Vector)],
     limits: &[LimitRow],
 ) -> SoftForces {
-    let contacts = ground.map_or_else(Vec::new, |g| g.touching(bodies));
     if contacts.is_empty() && limits.is_empty() {
         return SoftForces::default();
     }
-    mb.forward_kinematics(bodies, false);
-    let Some((a0, inv)) = free_motion(mb, bodies, gravity, tau) else {
+    let (Some(a0), Some(inv)) = (dynamics.free_acceleration(), dynamics.inverse_mass()) else {
         return SoftForces::default();
     };
     let n = mb.ndofs();
@@ -128,6 +129,7 @@ pub(crate) fn solve_soft_constraints(
             .collect(),
         None => Vec::new(),
     };
+    let generalized = j.transpose() * DVector::from_column_slice(&x);
     SoftForces {
         touches,
         limits: limits
@@ -135,6 +137,7 @@ pub(crate) fn solve_soft_constraints(
             .enumerate()
             .map(|(l, row)| (row.dof, row.sign * x[3 * m + l]))
             .collect(),
+        generalized: generalized.iter().copied().collect(),
     }
 }
 

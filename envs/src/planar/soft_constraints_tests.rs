@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use rapier3d::na::DMatrix;
 
 use super::{LimitRow, SoftForces, solve_soft_constraints};
-use crate::planar::{Chain, free_acceleration, free_motion};
+use crate::planar::{Chain, SmoothDynamics, free_acceleration, free_motion};
 use crate::tasks::cheetah::CheetahRun;
 
 /// The chain's soft constraints in its current state, solved on a copy of its world, with the
@@ -30,8 +30,10 @@ fn problem(chain: &Chain) -> Problem {
     let tau = chain.applied_forces();
     let limits = chain.limit_rows();
     let ground = chain.soft_ground().expect("cheetah has a soft ground");
-    let forces = solve_soft_constraints(mb, &w.bodies, w.gravity, &tau, Some(ground), &limits);
+    mb.forward_kinematics(&w.bodies, false);
     let contacts = ground.touching(&w.bodies);
+    let dynamics = SmoothDynamics::new(mb, &w.bodies, w.gravity, &tau);
+    let forces = solve_soft_constraints(mb, &w.bodies, &dynamics, Some(ground), &contacts, &limits);
     let rows = contacts
         .iter()
         .map(|&(k, _, p)| ground.contact_rows(mb, &w.bodies, k, p))

@@ -34,8 +34,8 @@
 //! ranges hip [−20°, 100°], knee [−150°, 0°], ankle [−45°, 45°]. Root joints have neither.
 //! Robot geoms touch only the floor (conaffinity 0); friction 0.7 on both (walker.xml's default
 //! geom class gives the floor `friction=".7 .1 .1"` too), so MuJoCo's max rule gives 0.7.
-//! Timestep 2.5 ms, 10 physics steps per 25 ms control step, each one rapier step with one
-//! solver iteration.
+//! Timestep 2.5 ms, 10 physics steps per 25 ms control step, each one MuJoCo Euler step
+//! (`[ENV:Eq.euler]`, [`Integrator::Euler`]); rapier only places the bodies.
 //!
 //! Ground contacts are MuJoCo's soft capsule–plane contacts with its default pyramidal cone
 //! ([`crate::planar::ChainBuilder::soft_ground`]; walker.xml's geoms and floor take the default
@@ -47,17 +47,16 @@
 //! bang-bang actions goes about 30° past its range, as in MuJoCo.
 //!
 //! ## Differences from dm_control
-//! - Integrator: rapier's semi-implicit Euler (one solver iteration) for MuJoCo's Euler;
-//!   damping implicit in both. Trajectories differ once contacts make the motion chaotic.
+//! - Integrator: MuJoCo's Euler (implicit damping) in f32 from the same mass matrix and forces
+//!   the constraint solve uses. Trajectories differ once contacts make the motion chaotic.
 //! - Contacts and limits are MuJoCo's soft constraints solved as one program, as MuJoCo does
 //!   (`[ENV:Eq.soft-constraints]`), but applied as explicit forces from the state at the start
 //!   of each 2.5 ms step. Under bang-bang actions hinges go 31.8° past their stops and feet sink
 //!   8.7 cm, inside MuJoCo's 28–38° and 7–14 cm (`tests/walker_contacts.rs`). Foot slip, ground
 //!   fraction, speeds and random-policy returns agree with MuJoCo's
 //!   (paper-notes/envs-vs-dm_control.md, "walker v4").
-//! - Speed: ten rapier multibody steps and ten constraint solves (each with its own mass
-//!   matrix) per control step: about half of dm_control's control steps per CPU-second (v3,
-//!   with two rapier steps of five substeps, ran at its rate).
+//! - Speed: ten Euler steps, each with one mass matrix for the solve and the step (v5's rapier
+//!   steps built a second one and ran at about half of dm_control's rate).
 //! - Torsional and rolling friction (condim 3 has none) are absent in both.
 //! - Random streams: ChaCha8 instead of NumPy's `RandomState`; distributions are the same.
 //!
@@ -73,13 +72,17 @@
 //!   12.5 ms steps with 5 substeps would hold each soft force for five steps).
 //! - v5: the unconstrained acceleration a₀ of the soft constraints includes MuJoCo's velocity-
 //!   product (Coriolis and centrifugal) forces (`[ENV:Eq.bias-force]`; they were left out).
+//! - v6: MuJoCo's Euler step (`[ENV:Eq.euler]`) instead of rapier's multibody step (its own
+//!   mass matrix and factorisation every step, and semi-implicit Coriolis forces MuJoCo lacks).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rapier3d::prelude::Vector;
 
 use crate::env::{Reward, Task};
-use crate::planar::{BodyId, Chain, ChainBuilder, DofParams, Geom, Joint, Shape, SoftLimit};
+use crate::planar::{
+    BodyId, Chain, ChainBuilder, DofParams, Geom, Integrator, Joint, Shape, SoftLimit,
+};
 use crate::render::{Picture, PlanarView, Scene, draw_chain};
 use crate::spec::{EnvSpec, ObservationField};
 use crate::state::{PhysicsState, StateError};
@@ -127,7 +130,7 @@ const ORDER: [usize; 9] = [1, 0, 2, 3, 4, 5, 6, 7, 8];
 /// walker-walk specification.
 pub static SPEC_WALK: EnvSpec = EnvSpec {
     name: "walker-walk",
-    version: 5,
+    version: 6,
     observation: OBSERVATION,
     action: ACTION,
     qpos: WALKER_JOINTS,
@@ -190,6 +193,7 @@ impl Walker {
             |pos: Vector, half: f32, r: f32| Shape::capsule_along(pos, Vector::Z, half, r);
         let mut b = ChainBuilder::new(spec.control_timestep as f32 / spec.substeps as f32);
         b.soft_ground(0.0, FRICTION, CONTACT);
+        b.integrator(Integrator::Euler);
         let torso = b.body(
             None,
             Vector::new(0.0, 0.0, 1.3),
