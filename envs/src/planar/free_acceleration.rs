@@ -20,7 +20,7 @@
 //! ([`free_motion`] returns all of M⁻¹, for constraints that couple DoFs, such as a contact),
 //! and [`body_inv_weight`], MuJoCo's `body_invweight0` (the regulariser's scale of a contact).
 
-use rapier3d::na::{DMatrix, DVector, Dyn, LU};
+use rapier3d::na::{Cholesky, DMatrix, DVector, Dyn};
 use rapier3d::prelude::*;
 
 use super::bias_force;
@@ -53,14 +53,15 @@ pub fn free_motion(
 }
 
 /// A state's smooth dynamics: M (MuJoCo's `qM`), the smooth generalized force
-/// f = τ − D q̇ − b (MuJoCo's `qfrc_smooth`) and M's factorisation, computed once per step for
-/// both the constraint solve and the integrator.
+/// f = τ − D q̇ − b (MuJoCo's `qfrc_smooth`) and M's Cholesky factor L (M = L Lᵀ), computed once
+/// per step for both the constraint solve and the integrator.
 pub(crate) struct SmoothDynamics {
     /// The mass matrix M.
     pub(crate) mass: DMatrix<f32>,
     /// The smooth force f = τ − D q̇ − b.
     pub(crate) force: DVector<f32>,
-    lu: LU<f32, Dyn, Dyn>,
+    /// `None` if M is not positive definite (a degenerate chain).
+    factor: Option<Cholesky<f32, Dyn>>,
 }
 
 impl SmoothDynamics {
@@ -80,18 +81,33 @@ impl SmoothDynamics {
         for i in 0..n {
             force[i] = tau[i] - mb.damping()[i] * v[i] - force[i];
         }
-        let lu = mass.clone().lu();
-        SmoothDynamics { mass, force, lu }
+        let factor = Cholesky::new(mass.clone());
+        SmoothDynamics {
+            mass,
+            force,
+            factor,
+        }
     }
 
-    /// a₀ = M⁻¹ f (MuJoCo's `qacc_smooth`); `None` if M is singular.
+    /// a₀ = M⁻¹ f (MuJoCo's `qacc_smooth`); `None` if M is not positive definite.
     pub(crate) fn free_acceleration(&self) -> Option<DVector<f32>> {
-        self.lu.solve(&self.force)
+        Some(self.factor.as_ref()?.solve(&self.force))
     }
 
-    /// M⁻¹; `None` if M is singular.
+    /// M⁻¹; `None` if M is not positive definite.
     pub(crate) fn inverse_mass(&self) -> Option<DMatrix<f32>> {
-        self.lu.try_inverse()
+        Some(self.factor.as_ref()?.inverse())
+    }
+
+    /// J M⁻¹ Jᵀ of constraint rows `j` (rows × DoFs) as YᵀY with Y = L⁻¹ Jᵀ; `None` if M is
+    /// not positive definite.
+    pub(crate) fn inverse_quadratic(&self, j: &DMatrix<f32>) -> Option<DMatrix<f32>> {
+        let y = self
+            .factor
+            .as_ref()?
+            .l_dirty()
+            .solve_lower_triangular(&j.transpose())?;
+        Some(y.transpose() * y)
     }
 }
 

@@ -54,9 +54,9 @@ pub(crate) fn euler_step(
         damped[(i, i)] += h * mb.damping()[i];
     }
     let acc = damped
-        .lu()
-        .solve(&force)
-        .expect("M + hD is positive definite when M is");
+        .cholesky()
+        .expect("M + hD is positive definite when M is")
+        .solve(&force);
     let mut v = mb.generalized_velocity_mut();
     v.axpy(h, &acc, 1.0);
     let disp: Vec<f32> = v.iter().map(|v| v * h).collect();

@@ -44,14 +44,18 @@ pub(crate) fn solve_nonnegative_blocks(
 ) -> (Vec<f32>, usize) {
     let n = g.len();
     assert_eq!(h.shape(), (n, n), "Hessian of {n} rows");
-    let mut x = vec![0.0f32; n];
+    // The iterate in f64: in f32 the sweeps of coupled cheetah contacts fell into a round-off
+    // 2-cycle at 1.3e-6 of the force, above the tolerance.
+    let h = h.map(f64::from);
+    let g: Vec<f64> = g.iter().map(|&v| f64::from(v)).collect();
+    let mut x = vec![0.0f64; n];
     let max_sweeps = if blocks.len() <= 1 { 1 } else { MAX_SWEEPS };
     let mut sweeps = 0;
     for _ in 0..max_sweeps {
         sweeps += 1;
-        let mut change = 0.0f32;
+        let mut change = 0.0f64;
         for (bi, b) in blocks.iter().enumerate() {
-            let mut gb = [0.0f32; 3];
+            let mut gb = [0.0f64; 3];
             gb[..b.len].copy_from_slice(&g[b.start..b.start + b.len]);
             for (bj, c) in blocks.iter().enumerate() {
                 if bj == bi {
@@ -60,7 +64,7 @@ pub(crate) fn solve_nonnegative_blocks(
                 for (p, gp) in gb[..b.len].iter_mut().enumerate() {
                     *gp -= (0..c.len)
                         .map(|q| h[(b.start + p, c.start + q)] * x[c.start + q])
-                        .sum::<f32>();
+                        .sum::<f64>();
                 }
             }
             let new = match b.len {
@@ -75,7 +79,7 @@ pub(crate) fn solve_nonnegative_blocks(
             change = change.max(match b.len {
                 1 => (new[0] - old[0]).abs(),
                 _ => {
-                    let d: [f32; 3] = std::array::from_fn(|p| new[p] - old[p]);
+                    let d: [f64; 3] = std::array::from_fn(|p| new[p] - old[p]);
                     (d[0] + d[1] + d[2]).abs().max((d[0] - d[1]).abs())
                 }
             });
@@ -83,47 +87,72 @@ pub(crate) fn solve_nonnegative_blocks(
         }
         let scale = blocks
             .iter()
-            .map(|b| x[b.start..b.start + b.len].iter().sum::<f32>())
-            .fold(0.0f32, f32::max);
-        if change <= SWEEP_TOLERANCE * scale {
+            .map(|b| x[b.start..b.start + b.len].iter().sum::<f64>())
+            .fold(0.0f64, f64::max);
+        if change <= f64::from(SWEEP_TOLERANCE) * scale {
             break;
         }
     }
-    (x, sweeps)
+    (x.iter().map(|&v| v as f32).collect(), sweeps)
 }
 
 /// argmin of ½ xᵀ h x − gᵀ x over x ≥ 0 (h symmetric positive definite, 3 × 3): the least
 /// objective among the non-negative stationary points of the 8 active sets.
-fn nonnegative_block(h: [[f32; 3]; 3], g: [f32; 3]) -> [f32; 3] {
-    let mut best = ([0.0f32; 3], 0.0f32);
+fn nonnegative_block(h: [[f64; 3]; 3], g: [f64; 3]) -> [f64; 3] {
+    let mut best = ([0.0f64; 3], 0.0f64);
     for set in 1u8..8 {
-        let on = |k: usize| set & (1 << k) != 0;
-        // The active set's system, padded with identity rows for the inactive forces (x = 0).
-        let hs = Matrix3::from_fn(|a, b| {
-            if on(a) && on(b) {
-                h[a][b]
-            } else if a == b {
-                1.0
-            } else {
-                0.0
-            }
-        });
-        let gs = Vector3::from_fn(|a, _| if on(a) { g[a] } else { 0.0 });
-        let Some(sol) = hs.lu().solve(&gs) else {
+        let (mut active, mut len) = ([0usize; 3], 0);
+        for k in (0..3).filter(|&k| set & (1 << k) != 0) {
+            active[len] = k;
+            len += 1;
+        }
+        let active = &active[..len];
+        let Some(sol) = stationary_point(&h, &g, active) else {
             continue;
         };
         if sol.iter().any(|&v| v < 0.0) {
             continue;
         }
-        let xv = [sol[0], sol[1], sol[2]];
+        let mut xv = [0.0f64; 3];
+        for (&k, &v) in active.iter().zip(&sol[..len]) {
+            xv[k] = v;
+        }
         let value = 0.5
             * (0..3)
-                .map(|p| xv[p] * (0..3).map(|q| h[p][q] * xv[q]).sum::<f32>())
-                .sum::<f32>()
-            - (0..3).map(|p| g[p] * xv[p]).sum::<f32>();
+                .map(|p| xv[p] * (0..3).map(|q| h[p][q] * xv[q]).sum::<f64>())
+                .sum::<f64>()
+            - (0..3).map(|p| g[p] * xv[p]).sum::<f64>();
         if value < best.1 {
             best = (xv, value);
         }
     }
     best.0
+}
+
+/// The solution of h_AA x = g_A on the active rows A (1 to 3 of them, ascending), in its first
+/// |A| entries, by Cramer's rule; `None` if h_AA is singular.
+fn stationary_point(h: &[[f64; 3]; 3], g: &[f64; 3], active: &[usize]) -> Option<[f64; 3]> {
+    let m = Matrix3::from_fn(|a, b| {
+        if a < active.len() && b < active.len() {
+            h[active[a]][active[b]]
+        } else {
+            f64::from(u8::from(a == b))
+        }
+    });
+    let rhs = Vector3::from_fn(|a, _| if a < active.len() { g[active[a]] } else { 0.0 });
+    let sol = match active.len() {
+        1 => Vector3::new(rhs[0] / m[(0, 0)], 0.0, 0.0),
+        2 => {
+            let det = m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)];
+            Vector3::new(
+                (rhs[0] * m[(1, 1)] - m[(0, 1)] * rhs[1]) / det,
+                (m[(0, 0)] * rhs[1] - rhs[0] * m[(1, 0)]) / det,
+                0.0,
+            )
+        }
+        _ => m.try_inverse()? * rhs,
+    };
+    sol.iter()
+        .all(|v| v.is_finite())
+        .then(|| [sol[0], sol[1], sol[2]])
 }

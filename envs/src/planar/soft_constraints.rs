@@ -64,7 +64,7 @@ pub(crate) fn solve_soft_constraints(
     if contacts.is_empty() && limits.is_empty() {
         return SoftForces::default();
     }
-    let (Some(a0), Some(inv)) = (dynamics.free_acceleration(), dynamics.inverse_mass()) else {
+    let Some(a0) = dynamics.free_acceleration() else {
         return SoftForces::default();
     };
     let n = mb.ndofs();
@@ -108,7 +108,9 @@ pub(crate) fn solve_soft_constraints(
             rhs[row] = law.reference_acceleration(r, r, jv[row]) - ja[row];
         }
     }
-    let mut h = &j * &inv * j.transpose();
+    let Some(mut h) = dynamics.inverse_quadratic(&j) else {
+        return SoftForces::default();
+    };
     for (r, reg) in reg.iter().enumerate() {
         h[(r, r)] += reg;
     }

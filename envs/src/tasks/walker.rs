@@ -73,7 +73,8 @@
 //! - v5: the unconstrained acceleration a₀ of the soft constraints includes MuJoCo's velocity-
 //!   product (Coriolis and centrifugal) forces (`[ENV:Eq.bias-force]`; they were left out).
 //! - v6: MuJoCo's Euler step (`[ENV:Eq.euler]`) instead of rapier's multibody step (its own
-//!   mass matrix and factorisation every step, and semi-implicit Coriolis forces MuJoCo lacks).
+//!   mass matrix and factorisation every step, and semi-implicit Coriolis forces MuJoCo lacks);
+//!   one Cholesky factor of M per physics step serves the constraint solve and the step.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
