@@ -14,8 +14,8 @@ use pairs::{Run, Trajectory, max_error};
 use rfm_envs::TaskId;
 use rfm_envs::tasks::finger::FingerVariant;
 use tolerance::{
-    ENVS_PAIRED_EULER_SPREAD_FACTOR, ENVS_PAIRED_F32_FLOOR, ENVS_RAIL_OVERSHOOT_ABS,
-    ENVS_RAIL_REST_ABS,
+    ENVS_PAIRED_EULER_SPREAD_FACTOR, ENVS_PAIRED_F32_FLOOR, ENVS_PAIRED_SAME_SCHEME_FACTOR,
+    ENVS_RAIL_OVERSHOOT_ABS, ENVS_RAIL_REST_ABS,
 };
 
 /// Hinge ranges (rad) of the limited joints, by qpos index, from the MJCF files: cheetah's
@@ -139,6 +139,44 @@ fn walker_falls_like_mujoco_until_a_foot_lands() {
     assert!(checked >= 3, "only {checked} walker runs start in the air");
     println!("{with_limit} of {checked} runs meet a joint limit in the air");
 }
+
+/// walker v6 takes MuJoCo's own Euler step (`[ENV:Eq.euler]`) with MuJoCo's soft contacts and
+/// limits in one program, so it must track MuJoCo through the first landing and
+/// [`AFTER_LANDING`] control steps beyond, within [`ENVS_PAIRED_SAME_SCHEME_FACTOR`] of
+/// MuJoCo's own timestep spread: a first-order scheme of its own, as rapier's multibody step
+/// was (walker v5), departs by the order of that spread.
+#[test]
+fn walker_steps_as_mujocos_euler_through_the_first_landing() {
+    for (run, rfm) in runs(TaskId::WalkerWalk) {
+        let w = TaskId::WalkerWalk;
+        let land =
+            gait::first_ground_contact(w, &run.mujoco).min(gait::first_ground_contact(w, &rfm));
+        let end = (land + AFTER_LANDING).min(run.mujoco.qpos.len() - 1);
+        let nq = run.start.qpos.len();
+        let err = max_error(&rfm.qpos, &run.mujoco.qpos, 0..end + 1, 0..nq);
+        let spread = max_error(
+            &run.mujoco_half_dt.qpos,
+            &run.mujoco.qpos,
+            0..end + 1,
+            0..nq,
+        );
+        let allowed = ENVS_PAIRED_SAME_SCHEME_FACTOR * spread + ENVS_PAIRED_F32_FLOOR;
+        println!(
+            "walker seed {} {:?}: lands at {land}, error {err:.2e} over {end} steps, allowed {allowed:.2e}",
+            run.reset_seed, run.drive
+        );
+        assert!(
+            err <= allowed,
+            "seed {} {:?}: error {err:.2e} over {end} steps (landing at {land}), allowed {allowed:.2e}",
+            run.reset_seed,
+            run.drive
+        );
+    }
+}
+
+/// Control steps after the first ground contact that [`walker_steps_as_mujocos_euler_through_the_first_landing`]
+/// compares (0.25 s: the landing and the first push-off).
+const AFTER_LANDING: usize = 10;
 
 /// The cheetah lifted 3 m off the ground (`tests/data/mujoco_airborne.json`) under the random
 /// and sine drives: its front thigh rests past its 0.4° stop from the start and other joints
