@@ -59,6 +59,8 @@
 //!   sink under 1 mm where MuJoCo's sinks 5–7 mm and handed over about half the spin per touch).
 //! - 4: the unconstrained acceleration a₀ of the soft constraints includes MuJoCo's velocity-
 //!   product (Coriolis and centrifugal) forces (`[ENV:Eq.bias-force]`; they were left out).
+//! - 5: round-off only: the mass matrix behind the contacts' and limits' a₀ and M⁻¹ is
+//!   factored by Cholesky (was LU), so episodes differ in the last bits.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;

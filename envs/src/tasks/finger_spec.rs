@@ -48,7 +48,7 @@ const ACTUATORS: &[&str] = &["proximal", "distal"];
 /// finger-spin's specification.
 pub static SPIN_SPEC: EnvSpec = EnvSpec {
     name: "finger-spin",
-    version: 4,
+    version: 5,
     observation: SPIN_OBS,
     action: ACTUATORS,
     qpos: FINGER_JOINTS,
@@ -61,7 +61,7 @@ pub static SPIN_SPEC: EnvSpec = EnvSpec {
 /// finger-turn_hard's specification.
 pub static TURN_HARD_SPEC: EnvSpec = EnvSpec {
     name: "finger-turn_hard",
-    version: 4,
+    version: 5,
     observation: TURN_OBS,
     action: ACTUATORS,
     qpos: FINGER_JOINTS,
