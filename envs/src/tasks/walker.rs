@@ -51,8 +51,8 @@
 //!   the constraint solve uses. Trajectories differ once contacts make the motion chaotic.
 //! - Contacts and limits are MuJoCo's soft constraints solved as one program, as MuJoCo does
 //!   (`[ENV:Eq.soft-constraints]`), but applied as explicit forces from the state at the start
-//!   of each 2.5 ms step. Under bang-bang actions hinges go 31.8° past their stops and feet sink
-//!   8.7 cm, inside MuJoCo's 28–38° and 7–14 cm (`tests/walker_contacts.rs`). Foot slip, ground
+//!   of each 2.5 ms step. Under bang-bang actions hinges go 29.1° past their stops and feet sink
+//!   9.8 cm (v5: 31.8°, 8.7 cm), inside MuJoCo's 28–38° and 7–14 cm (`tests/walker_contacts.rs`). Foot slip, ground
 //!   fraction, speeds and random-policy returns agree with MuJoCo's
 //!   (paper-notes/envs-vs-dm_control.md, "walker v4" and "walker v6").
 //! - Speed: ten Euler steps, each with one mass matrix for the solve and the step (v5's rapier
