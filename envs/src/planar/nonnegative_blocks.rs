@@ -46,8 +46,7 @@ pub(crate) fn solve_nonnegative_blocks(
     assert_eq!(h.shape(), (n, n), "Hessian of {n} rows");
     // The iterate in f64: in f32 the sweeps of coupled cheetah contacts fell into a round-off
     // 2-cycle at 1.3e-6 of the force, above the tolerance.
-    let h = h.map(f64::from);
-    let g: Vec<f64> = g.iter().map(|&v| f64::from(v)).collect();
+    let h = |p: usize, q: usize| f64::from(h[(p, q)]);
     let mut x = vec![0.0f64; n];
     let max_sweeps = if blocks.len() <= 1 { 1 } else { MAX_SWEEPS };
     let mut sweeps = 0;
@@ -55,22 +54,27 @@ pub(crate) fn solve_nonnegative_blocks(
         sweeps += 1;
         let mut change = 0.0f64;
         for (bi, b) in blocks.iter().enumerate() {
-            let mut gb = [0.0f64; 3];
-            gb[..b.len].copy_from_slice(&g[b.start..b.start + b.len]);
+            let mut gb: [f64; 3] = std::array::from_fn(|p| {
+                if p < b.len {
+                    g[b.start + p].into()
+                } else {
+                    0.0
+                }
+            });
             for (bj, c) in blocks.iter().enumerate() {
                 if bj == bi {
                     continue;
                 }
                 for (p, gp) in gb[..b.len].iter_mut().enumerate() {
                     *gp -= (0..c.len)
-                        .map(|q| h[(b.start + p, c.start + q)] * x[c.start + q])
+                        .map(|q| h(b.start + p, c.start + q) * x[c.start + q])
                         .sum::<f64>();
                 }
             }
             let new = match b.len {
-                1 => [(gb[0] / h[(b.start, b.start)]).max(0.0), 0.0, 0.0],
+                1 => [(gb[0] / h(b.start, b.start)).max(0.0), 0.0, 0.0],
                 3 => nonnegative_block(
-                    std::array::from_fn(|p| std::array::from_fn(|q| h[(b.start + p, b.start + q)])),
+                    std::array::from_fn(|p| std::array::from_fn(|q| h(b.start + p, b.start + q))),
                     gb,
                 ),
                 len => panic!("a block has 1 or 3 rows, not {len}"),
@@ -96,17 +100,14 @@ pub(crate) fn solve_nonnegative_blocks(
     (x.iter().map(|&v| v as f32).collect(), sweeps)
 }
 
+/// The non-empty active sets of a three-row block, ascending within each.
+const ACTIVE_SETS: [&[usize]; 7] = [&[0], &[1], &[0, 1], &[2], &[0, 2], &[1, 2], &[0, 1, 2]];
+
 /// argmin of ½ xᵀ h x − gᵀ x over x ≥ 0 (h symmetric positive definite, 3 × 3): the least
 /// objective among the non-negative stationary points of the 8 active sets.
 fn nonnegative_block(h: [[f64; 3]; 3], g: [f64; 3]) -> [f64; 3] {
     let mut best = ([0.0f64; 3], 0.0f64);
-    for set in 1u8..8 {
-        let (mut active, mut len) = ([0usize; 3], 0);
-        for k in (0..3).filter(|&k| set & (1 << k) != 0) {
-            active[len] = k;
-            len += 1;
-        }
-        let active = &active[..len];
+    for active in ACTIVE_SETS {
         let Some(sol) = stationary_point(&h, &g, active) else {
             continue;
         };
@@ -114,7 +115,7 @@ fn nonnegative_block(h: [[f64; 3]; 3], g: [f64; 3]) -> [f64; 3] {
             continue;
         }
         let mut xv = [0.0f64; 3];
-        for (&k, &v) in active.iter().zip(&sol[..len]) {
+        for (&k, &v) in active.iter().zip(&sol) {
             xv[k] = v;
         }
         let value = 0.5
@@ -132,27 +133,20 @@ fn nonnegative_block(h: [[f64; 3]; 3], g: [f64; 3]) -> [f64; 3] {
 /// The solution of h_AA x = g_A on the active rows A (1 to 3 of them, ascending), in its first
 /// |A| entries, by Cramer's rule; `None` if h_AA is singular.
 fn stationary_point(h: &[[f64; 3]; 3], g: &[f64; 3], active: &[usize]) -> Option<[f64; 3]> {
-    let m = Matrix3::from_fn(|a, b| {
-        if a < active.len() && b < active.len() {
-            h[active[a]][active[b]]
-        } else {
-            f64::from(u8::from(a == b))
-        }
-    });
-    let rhs = Vector3::from_fn(|a, _| if a < active.len() { g[active[a]] } else { 0.0 });
-    let sol = match active.len() {
-        1 => Vector3::new(rhs[0] / m[(0, 0)], 0.0, 0.0),
-        2 => {
-            let det = m[(0, 0)] * m[(1, 1)] - m[(0, 1)] * m[(1, 0)];
-            Vector3::new(
-                (rhs[0] * m[(1, 1)] - m[(0, 1)] * rhs[1]) / det,
-                (m[(0, 0)] * rhs[1] - rhs[0] * m[(1, 0)]) / det,
+    let sol = match *active {
+        [a] => [g[a] / h[a][a], 0.0, 0.0],
+        [a, b] => {
+            let det = h[a][a] * h[b][b] - h[a][b] * h[b][a];
+            [
+                (g[a] * h[b][b] - h[a][b] * g[b]) / det,
+                (h[a][a] * g[b] - g[a] * h[b][a]) / det,
                 0.0,
-            )
+            ]
         }
-        _ => m.try_inverse()? * rhs,
+        _ => {
+            let x = Matrix3::from_fn(|p, q| h[p][q]).try_inverse()? * Vector3::from(*g);
+            [x[0], x[1], x[2]]
+        }
     };
-    sol.iter()
-        .all(|v| v.is_finite())
-        .then(|| [sol[0], sol[1], sol[2]])
+    sol.iter().all(|v| v.is_finite()).then_some(sol)
 }
