@@ -93,6 +93,18 @@ fn coords_check(
     end: usize,
     coords: std::ops::Range<usize>,
 ) -> (f64, f64) {
+    spread_check(run, rfm, end, coords, ENVS_PAIRED_EULER_SPREAD_FACTOR)
+}
+
+/// Over steps `0..=end` and the coordinates `coords`: rfm's largest error against MuJoCo, and
+/// the allowed one, `factor` × MuJoCo's own timestep spread + the f32 floor.
+fn spread_check(
+    run: &Run,
+    rfm: &Trajectory,
+    end: usize,
+    coords: std::ops::Range<usize>,
+    factor: f64,
+) -> (f64, f64) {
     let err = max_error(&rfm.qpos, &run.mujoco.qpos, 0..end + 1, coords.clone());
     let spread = max_error(
         &run.mujoco_half_dt.qpos,
@@ -100,10 +112,7 @@ fn coords_check(
         0..end + 1,
         coords,
     );
-    (
-        err,
-        ENVS_PAIRED_EULER_SPREAD_FACTOR * spread + ENVS_PAIRED_F32_FLOOR,
-    )
+    (err, factor * spread + ENVS_PAIRED_F32_FLOOR)
 }
 
 /// walker v4's limits are MuJoCo's soft ones (walker.xml's `solimplimit` 0 0.99 0.01), so the
@@ -147,20 +156,13 @@ fn walker_falls_like_mujoco_until_a_foot_lands() {
 /// was (walker v5), departs by the order of that spread.
 #[test]
 fn walker_steps_as_mujocos_euler_through_the_first_landing() {
-    for (run, rfm) in runs(TaskId::WalkerWalk) {
-        let w = TaskId::WalkerWalk;
+    let w = TaskId::WalkerWalk;
+    for (run, rfm) in runs(w) {
         let land =
             gait::first_ground_contact(w, &run.mujoco).min(gait::first_ground_contact(w, &rfm));
         let end = (land + AFTER_LANDING).min(run.mujoco.qpos.len() - 1);
-        let nq = run.start.qpos.len();
-        let err = max_error(&rfm.qpos, &run.mujoco.qpos, 0..end + 1, 0..nq);
-        let spread = max_error(
-            &run.mujoco_half_dt.qpos,
-            &run.mujoco.qpos,
-            0..end + 1,
-            0..nq,
-        );
-        let allowed = ENVS_PAIRED_SAME_SCHEME_FACTOR * spread + ENVS_PAIRED_F32_FLOOR;
+        let coords = 0..run.start.qpos.len();
+        let (err, allowed) = spread_check(&run, &rfm, end, coords, ENVS_PAIRED_SAME_SCHEME_FACTOR);
         println!(
             "walker seed {} {:?}: lands at {land}, error {err:.2e} over {end} steps, allowed {allowed:.2e}",
             run.reset_seed, run.drive
