@@ -64,7 +64,8 @@
 //! - v6: round-off only: the constraint solve factors the mass matrix by Cholesky, solves each
 //!   contact's 3 × 3 active sets by Cramer's rule (both were LU) and iterates its block
 //!   Gauss–Seidel in f64 (in f32 one coupled step fell into a round-off 2-cycle above the
-//!   sweep tolerance), so episodes differ in the last bits (20-episode random return 3.53 ± 1.76, v5 3.54 ± 1.75).
+//!   sweep tolerance), so episodes differ in the last bits (20-episode random return
+//!   3.53 ± 1.76, v5 3.54 ± 1.75).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;

@@ -52,9 +52,9 @@
 //! - Contacts and limits are MuJoCo's soft constraints solved as one program, as MuJoCo does
 //!   (`[ENV:Eq.soft-constraints]`), but applied as explicit forces from the state at the start
 //!   of each 2.5 ms step. Under bang-bang actions hinges go 29.1° past their stops and feet sink
-//!   9.8 cm (v5: 31.8°, 8.7 cm), inside MuJoCo's 28–38° and 7–14 cm (`tests/walker_contacts.rs`). Foot slip, ground
-//!   fraction, speeds and random-policy returns agree with MuJoCo's
-//!   (paper-notes/envs-vs-dm_control.md, "walker v4" and "walker v6").
+//!   9.8 cm (v5: 31.8°, 8.7 cm), inside MuJoCo's 28–38° and 7–14 cm
+//!   (`tests/walker_contacts.rs`). Foot slip, ground fraction, speeds and random-policy returns
+//!   agree with MuJoCo's (paper-notes/envs-vs-dm_control.md, "walker v4" and "walker v6").
 //! - Speed: ten Euler steps, each with one mass matrix for the solve and the step (v5's rapier
 //!   steps built a second one and ran at about half of dm_control's rate). In one sitting
 //!   walker-walk ran 7,960–9,850 steps per CPU-second against dm_control's 3,000–3,600
@@ -76,7 +76,8 @@
 //!   product (Coriolis and centrifugal) forces (`[ENV:Eq.bias-force]`; they were left out).
 //! - v6: MuJoCo's Euler step (`[ENV:Eq.euler]`) instead of rapier's multibody step (its own
 //!   mass matrix and factorisation every step, and semi-implicit Coriolis forces MuJoCo lacks);
-//!   one Cholesky factor of M per physics step serves the constraint solve and the step.
+//!   one mass matrix per physics step serves the constraint solve (Cholesky of M) and the step
+//!   (Cholesky of M + hD).
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
